@@ -1,0 +1,97 @@
+"""Settings, from the environment (and `.env`), built once in `__main__` or `create_app` and passed down.
+
+Nothing here runs at import time. Standard names are honoured as they are
+(`AWS_ENDPOINT_URL`, `REPLICATE_API_TOKEN`, `OPENAI_API_KEY`); the rest use the `PHARMAGEN_` prefix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ProviderChoice = Literal["auto", "local", "replicate", "openai"]
+
+
+class Prices(BaseSettings):
+    """Price table for paid provider calls, in US dollars (PROVIDERS.md; override per deployment)."""
+
+    model_config = SettingsConfigDict(env_prefix="PHARMAGEN_PRICE_", extra="ignore")
+
+    gpt4o_input_per_mtok: float = 2.50
+    gpt4o_output_per_mtok: float = 10.0
+    veo_per_second: float = 0.40
+    veo_fast_per_second: float = 0.15
+    kling_per_second: float = 0.09
+    tts_per_mchar: float = 15.0
+    tts_hd_per_mchar: float = 30.0
+    minimax_per_track: float = 0.03
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PHARMAGEN_", env_file=".env", extra="ignore")
+
+    # --- AWS (moto locally; LocalStack or AWS by changing the endpoint and credentials) ---
+    aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    aws_endpoint_url_dynamodb: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_DYNAMODB")
+    resource_prefix: str = ""  # prepended to topology names, e.g. "dev-" in a shared account
+
+    # --- logging ---
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+
+    # --- worker runtime ---
+    concurrency: int | None = Field(default=None, ge=1, le=64)  # overrides the topology's per-stage figure
+    poll_wait_s: int = Field(default=20, ge=0, le=20)
+    shutdown_grace_s: float = 30.0
+    lease_s: float | None = None  # defaults to the stage's visibility timeout
+    heartbeat_every_s: float | None = None  # defaults to a third of the lease
+    retry_base_s: float = 5.0  # first redelivery delay for a transient failure; doubles each receive
+    retry_max_s: float = 900.0
+    workdir: Path = Path("/tmp/pharmagen")
+
+    # --- media ---
+    video_preset: str = "veryfast"
+    video_crf: int = 20
+    fps: int = 30
+    ffmpeg_timeout_factor: float = 6.0  # an ffmpeg run may take this many times the media's duration (+30 s)
+
+    # --- providers (auto: the real one when its key is configured, else local) ---
+    script_provider: ProviderChoice = "auto"
+    narration_provider: ProviderChoice = "auto"
+    clips_provider: ProviderChoice = "auto"
+    music_provider: ProviderChoice = "auto"
+    replicate_api_token: SecretStr | None = Field(default=None, validation_alias="REPLICATE_API_TOKEN")
+    replicate_base_url: str | None = Field(default=None, validation_alias="REPLICATE_BASE_URL")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    replicate_secret_name: str | None = None  # Secrets Manager names, read at start-up in deployment
+    openai_secret_name: str | None = None
+    script_model: str = "openai/gpt-4o"
+    video_model: str = "google/veo-3.1"
+    music_model: str = "minimax/music-1.5"
+    tts_model: str = "tts-1"
+    clip_timeout_s: float = 600.0
+    provider_poll_s: float = 2.0
+
+    # --- gateway ---
+    api_keys: str | None = None  # "key:user_id,key2:user_id2"; unset locally → a development key is generated
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_active_jobs: int = Field(default=10, ge=1)
+    cors_origins: str = ""  # comma-separated; empty → no CORS
+    presign_ttl_s: int = 900
+    webhook_secret: SecretStr = SecretStr("pharmagen-dev-webhook-secret")
+    public_base_url: str | None = None
+
+    prices: Prices = Field(default_factory=Prices)
+
+    def name(self, base: str) -> str:
+        """A topology resource name with this deployment's prefix."""
+        return f"{self.resource_prefix}{base}"
+
+    def worker_concurrency(self, stage_default: int) -> int:
+        return self.concurrency or stage_default

@@ -1,0 +1,208 @@
+"""The event contract: one envelope, one typed payload per event type, JSON on the wire.
+
+Events are past-tense facts. `event_type` is both the pydantic discriminator and the SNS
+message attribute that filter policies route on. Payloads carry S3 keys, never media.
+Add fields, never rename them. A body that does not parse is a `PoisonMessage`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+SCHEMA_VERSION = 1
+
+
+class PoisonMessage(Exception):
+    """A message body that is not an event this code understands: it belongs in the DLQ."""
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class JobSubmittedPayload(_Payload):
+    pass
+
+
+class ScriptCompletedPayload(_Payload):
+    script_key: str
+    duration_s: float
+    scene_count: int
+    needs_narration: bool
+    cost_usd: float = 0.0
+
+
+class NarrationCompletedPayload(_Payload):
+    audio_key: str
+    timings_key: str
+    duration_s: float
+    cost_usd: float = 0.0
+
+
+class NarrationSkippedPayload(_Payload):
+    reason: str
+
+
+class ClipsCompletedPayload(_Payload):
+    clip_keys: list[str]
+    thumbnail_keys: list[str] = Field(default_factory=list)
+    duration_s: float
+    cost_usd: float = 0.0
+
+
+class MusicCompletedPayload(_Payload):
+    audio_key: str
+    duration_s: float
+    cost_usd: float = 0.0
+
+
+class JobCompletedPayload(_Payload):
+    video_key: str
+    captions_key: str | None = None
+    thumbnail_key: str | None = None
+    duration_s: float
+    cost_usd: float = 0.0
+
+
+class JobFailedPayload(_Payload):
+    stage: str
+    reason: str
+
+
+class JobCancelledPayload(_Payload):
+    pass
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    job_id: str
+    user_id: str
+    occurred_at: datetime
+    schema_version: Literal[1] = SCHEMA_VERSION
+    correlation_id: str
+
+
+class JobSubmitted(_Envelope):
+    event_type: Literal["job.submitted"] = "job.submitted"
+    payload: JobSubmittedPayload = JobSubmittedPayload()
+
+
+class ScriptCompleted(_Envelope):
+    event_type: Literal["script.completed"] = "script.completed"
+    payload: ScriptCompletedPayload
+
+
+class NarrationCompleted(_Envelope):
+    event_type: Literal["narration.completed"] = "narration.completed"
+    payload: NarrationCompletedPayload
+
+
+class NarrationSkipped(_Envelope):
+    event_type: Literal["narration.skipped"] = "narration.skipped"
+    payload: NarrationSkippedPayload
+
+
+class ClipsCompleted(_Envelope):
+    event_type: Literal["clips.completed"] = "clips.completed"
+    payload: ClipsCompletedPayload
+
+
+class MusicCompleted(_Envelope):
+    event_type: Literal["music.completed"] = "music.completed"
+    payload: MusicCompletedPayload
+
+
+class JobCompleted(_Envelope):
+    event_type: Literal["job.completed"] = "job.completed"
+    payload: JobCompletedPayload
+
+
+class JobFailed(_Envelope):
+    event_type: Literal["job.failed"] = "job.failed"
+    payload: JobFailedPayload
+
+
+class JobCancelled(_Envelope):
+    event_type: Literal["job.cancelled"] = "job.cancelled"
+    payload: JobCancelledPayload = JobCancelledPayload()
+
+
+Event = Annotated[
+    JobSubmitted
+    | ScriptCompleted
+    | NarrationCompleted
+    | NarrationSkipped
+    | ClipsCompleted
+    | MusicCompleted
+    | JobCompleted
+    | JobFailed
+    | JobCancelled,
+    Field(discriminator="event_type"),
+]
+
+_EVENT = TypeAdapter(Event)
+EVENT_CLASSES: dict[str, type[_Envelope]] = {
+    cls.model_fields["event_type"].default: cls
+    for cls in (
+        JobSubmitted,
+        ScriptCompleted,
+        NarrationCompleted,
+        NarrationSkipped,
+        ClipsCompleted,
+        MusicCompleted,
+        JobCompleted,
+        JobFailed,
+        JobCancelled,
+    )
+}
+
+
+def event_id_for(job_id: str, event_type: str, generation: int = 0) -> str:
+    """Deterministic id: the same outcome of the same job gives the same id, so duplicates are recognisable.
+
+    `generation` grows when a failed job is retried, so the retried run's events are new facts.
+    """
+    return f"{job_id}:{event_type}:{generation}"
+
+
+def make_event(
+    event_type: str,
+    *,
+    job_id: str,
+    user_id: str,
+    payload: BaseModel | dict[str, Any] | None = None,
+    correlation_id: str | None = None,
+    generation: int = 0,
+) -> Event:
+    cls = EVENT_CLASSES[event_type]
+    fields: dict[str, Any] = {
+        "event_id": event_id_for(job_id, event_type, generation),
+        "job_id": job_id,
+        "user_id": user_id,
+        "occurred_at": datetime.now(UTC),
+        "correlation_id": correlation_id or job_id,
+    }
+    if payload is not None:
+        fields["payload"] = payload
+    return cls.model_validate(fields)  # type: ignore[return-value]
+
+
+def parse_event(body: str | bytes) -> Event:
+    try:
+        return _EVENT.validate_json(body)
+    except ValidationError as exc:
+        raise PoisonMessage(f"not a valid event: {exc.errors(include_url=False)[:3]}") from exc
+
+
+def dump_event(event: Event) -> str:
+    return event.model_dump_json()
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,1 @@
+"""Provider interfaces (one per stage) and the helpers the real and local implementations share."""

@@ -1,0 +1,171 @@
+"""The one declaration of the pipeline: stages, the events they consume and publish, and their queues.
+
+Everything else derives from `STAGES`: the emulator bootstrap, the terraform input
+(`export()`, written to terraform/topology.json), the worker wiring and the launcher.
+Adding a stage is one entry here plus its service folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+TOPIC_NAME = "pharmagen-events"
+JOBS_TABLE = "pharmagen-jobs"
+USAGE_TABLE = "pharmagen-usage"
+ASSETS_BUCKET = "pharmagen-assets"
+QUEUE_PREFIX = "pharmagen-"
+
+# Events no stage consumes but every consumer may need to recognise.
+TERMINAL_EVENTS = ("job.completed", "job.failed", "job.cancelled")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage service: what wakes it, what it announces, how its queue behaves."""
+
+    name: str
+    consumes: tuple[str, ...]
+    publishes: tuple[str, ...]
+    visibility_timeout_s: int
+    max_receive_count: int
+    concurrency: int
+    attempt_timeout_s: float
+    # Stages whose work must be finished (succeeded or skipped) before this one may claim a job.
+    requires: tuple[str, ...] = ()
+    # Share of the job's progress bar this stage accounts for.
+    progress_weight: int = 10
+    # Stages that are part of a job's work; a side stage (the notifier) is not.
+    in_job: bool = True
+    # Python module run as this stage's service process.
+    module: str = field(default="")
+
+    @property
+    def queue_name(self) -> str:
+        return f"{QUEUE_PREFIX}{self.name}"
+
+    @property
+    def dlq_name(self) -> str:
+        return f"{QUEUE_PREFIX}{self.name}-dlq"
+
+    @property
+    def service_module(self) -> str:
+        return self.module or f"services.{self.name}"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        name="script",
+        consumes=("job.submitted",),
+        publishes=("script.completed",),
+        visibility_timeout_s=60,
+        max_receive_count=4,
+        concurrency=4,
+        attempt_timeout_s=300,
+        progress_weight=10,
+    ),
+    Stage(
+        name="narration",
+        consumes=("script.completed",),
+        publishes=("narration.completed", "narration.skipped"),
+        visibility_timeout_s=60,
+        max_receive_count=4,
+        concurrency=4,
+        attempt_timeout_s=240,
+        requires=("script",),
+        progress_weight=10,
+    ),
+    Stage(
+        name="clips",
+        consumes=("script.completed",),
+        publishes=("clips.completed",),
+        visibility_timeout_s=120,
+        max_receive_count=4,
+        concurrency=1,
+        # Ten minutes per clip, up to eight scenes: the heartbeat keeps the message while it runs.
+        attempt_timeout_s=4800,
+        requires=("script",),
+        progress_weight=45,
+    ),
+    Stage(
+        name="music",
+        consumes=("script.completed",),
+        publishes=("music.completed",),
+        visibility_timeout_s=60,
+        max_receive_count=4,
+        concurrency=2,
+        attempt_timeout_s=300,
+        requires=("script",),
+        progress_weight=10,
+    ),
+    Stage(
+        name="composer",
+        consumes=("narration.completed", "narration.skipped", "clips.completed", "music.completed"),
+        publishes=("job.completed",),
+        visibility_timeout_s=120,
+        max_receive_count=4,
+        concurrency=1,
+        attempt_timeout_s=600,
+        requires=("narration", "clips", "music"),
+        progress_weight=25,
+    ),
+    Stage(
+        name="notifier",
+        consumes=TERMINAL_EVENTS,
+        publishes=(),
+        visibility_timeout_s=60,
+        max_receive_count=6,
+        concurrency=8,
+        attempt_timeout_s=120,
+        in_job=False,
+        progress_weight=0,
+        module="services.gateway.notifier",
+    ),
+)
+
+JOB_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.in_job)
+
+
+def stage(name: str) -> Stage:
+    for candidate in STAGES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no stage named {name!r}")
+
+
+def all_event_types() -> tuple[str, ...]:
+    seen: dict[str, None] = {"job.submitted": None}
+    for s in STAGES:
+        seen.update(dict.fromkeys(s.consumes + s.publishes))
+    seen.update(dict.fromkeys(TERMINAL_EVENTS))
+    return tuple(seen)
+
+
+def export() -> dict[str, Any]:
+    """The topology as terraform's `for_each` reads it (terraform/topology.json)."""
+    return {
+        "topic": TOPIC_NAME,
+        "jobs_table": JOBS_TABLE,
+        "usage_table": USAGE_TABLE,
+        "assets_bucket": ASSETS_BUCKET,
+        "event_types": list(all_event_types()),
+        "stages": {
+            s.name: {
+                "queue": s.queue_name,
+                "dlq": s.dlq_name,
+                "consumes": list(s.consumes),
+                "publishes": list(s.publishes),
+                "visibility_timeout_s": s.visibility_timeout_s,
+                "max_receive_count": s.max_receive_count,
+                "concurrency": s.concurrency,
+                "attempt_timeout_s": s.attempt_timeout_s,
+                "module": s.service_module,
+            }
+            for s in STAGES
+        },
+    }
+
+
+def export_json() -> str:
+    return json.dumps(export(), indent=2, sort_keys=True) + "\n"
