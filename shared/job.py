@@ -1,0 +1,92 @@
+"""A job as the ledger holds it: the request, the job status, and one record per stage.
+
+Status flows `queued → running → composing → completed | failed | cancelled`; each stage
+`pending → running → succeeded | failed | skipped`. Progress is derived from stage weights.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import Event, parse_event
+from shared.request import AdRequest
+from shared.topology import JOB_STAGES
+
+JobStatus = Literal["queued", "running", "composing", "completed", "failed", "cancelled"]
+StageStatus = Literal["pending", "running", "succeeded", "failed", "skipped"]
+TERMINAL_JOB_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
+DONE_STAGE_STATUSES: frozenset[str] = frozenset({"succeeded", "skipped"})
+
+
+class StageState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: StageStatus = "pending"
+    attempts: int = 0
+    owner: str | None = None
+    lease_expires_at: float | None = None  # unix seconds
+    started_at: float | None = None
+    finished_at: float | None = None
+    error: str | None = None
+    cost_usd: float = 0.0
+    event: str | None = None  # the completion event as published, so a duplicate can re-publish it
+    checkpoints: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE_STAGE_STATUSES
+
+    @property
+    def elapsed_s(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return round(self.finished_at - self.started_at, 3)
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    job_id: str
+    user_id: str
+    status: JobStatus
+    request: AdRequest
+    stages: dict[str, StageState]
+    created_at: str
+    updated_at: str
+    generation: int = 0
+    correlation_id: str = ""
+    error_stage: str | None = None
+    error_reason: str | None = None
+    cost_usd: float = 0.0
+    outputs: dict[str, str] = Field(default_factory=dict)  # video_key, captions_key, thumbnail_key
+    video_duration_s: float | None = None
+    finished_at: float | None = None
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in TERMINAL_JOB_STATUSES
+
+    @property
+    def progress(self) -> int:
+        """0–100 from the stage weights; a finished job is 100."""
+        if self.status == "completed":
+            return 100
+        total = sum(s.progress_weight for s in JOB_STAGES)
+        done = sum(s.progress_weight for s in JOB_STAGES if self.stages.get(s.name, StageState()).done)
+        return min(99, round(100 * done / total)) if total else 0
+
+    def stage(self, name: str) -> StageState:
+        return self.stages.get(name, StageState())
+
+    def completion_event(self, stage_name: str) -> Event | None:
+        raw = self.stage(stage_name).event
+        return parse_event(raw) if raw else None
+
+    def payload_of(self, stage_name: str) -> dict[str, Any]:
+        """The payload of a finished stage's completion event (an empty dict when it has none)."""
+        event = self.completion_event(stage_name)
+        return event.payload.model_dump() if event else {}
