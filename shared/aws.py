@@ -80,4 +80,4 @@ async def async_client(settings: Settings, service: str) -> AsyncIterator[Any]:
 def sync_client(settings: Settings, service: str) -> Any:
     """A boto3 client for tools, the bootstrap and tests."""
     config = Config(read_timeout=_READ_TIMEOUT_S, max_pool_connections=_POOL, **_s3_addressing(service))
-    return boto3.client(service, config=config, **_client_kwargs(settings, service))  # type: ignore[call-overload]
+    return boto3.client(service, config=config, **_client_kwargs(settings, service))
