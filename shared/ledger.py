@@ -175,18 +175,25 @@ class Ledger:
     async def _update(
         self, job_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
     ) -> bool:
+        return await self._update_returning(job_id, update, condition, names, values) is not None
+
+    async def _update_returning(
+        self, job_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
+    ) -> Job | None:
+        """A conditional update; the job as it is after the write, or None when the condition did not hold."""
         try:
-            await self._db.update_item(
+            response = await self._db.update_item(
                 TableName=self.jobs_table,
                 Key={"job_id": {"S": job_id}},
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues={k: _val(v) for k, v in values.items()},
+                ReturnValues="ALL_NEW",
             )
         except self._db.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+            return None
+        return Job.model_validate(_from_item(response["Attributes"]))
 
     # ----- stage transitions -----
 
@@ -223,10 +230,9 @@ class Ledger:
             " #status = :job_status, updated_at = :updated"
         )
         names["#owner"] = "owner"
-        if await self._update(job_id, update, condition, names, values):
-            job = await self.get_job(job_id)
-            resumed = job is not None and job.stage(stage_name).attempts > 1
-            return Claim("resumed" if resumed else "claimed", job)
+        job = await self._update_returning(job_id, update, condition, names, values)
+        if job is not None:
+            return Claim("resumed" if job.stage(stage_name).attempts > 1 else "claimed", job)
         return self._refusal(await self.get_job(job_id), stage_name, now)
 
     @staticmethod

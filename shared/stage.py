@@ -54,3 +54,5 @@ class StageContext:
 
 
 Handler = Callable[[Event, StageContext], Awaitable[StageResult]]
+# A stage outside the job's work (the notifier) announces nothing: its handler returns None.
+SideHandler = Callable[[Event, StageContext], Awaitable[None]]
