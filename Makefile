@@ -1,0 +1,74 @@
+# PharmaGen — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: help setup system-deps run up test lint format test-unit test-integration test-e2e bench chaos topology tf-validate checkov clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+system-deps: ## install ffmpeg, espeak-ng, fonts and chromium from Debian when missing
+	@missing=""; \
+	command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+setup: system-deps $(STAMP) ## install everything the project needs (idempotent, fast when done)
+
+run: setup ## bring the local stack up, make the demo ad under out/, keep serving until Ctrl-C
+	$(BIN)/python -m shared.stack up --demo $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
+
+up: setup ## bring the local stack up without the demo (SCALE="clips=2 composer=2")
+	$(BIN)/python -m shared.stack up $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared services
+
+format: setup ## apply ruff's formatting and fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup lint ## set up, lint and run the whole test suite (unit, media, integration, e2e)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-unit: setup ## unit and media tests only
+	$(BIN)/pytest -q tests/unit tests/media $(PYTEST_ARGS)
+
+test-integration: setup ## tests against the moto emulator over HTTP
+	$(BIN)/pytest -q tests/integration $(PYTEST_ARGS)
+
+test-e2e: setup ## the whole stack as processes, browser included
+	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
+
+bench: setup ## benchmarks: ratios measured side by side (not part of the test suite)
+	$(BIN)/python -m bench.hop_latency
+	$(BIN)/python -m bench.submit_bench
+	$(BIN)/python -m bench.compose_bench
+	$(BIN)/python -m bench.job_bench
+
+topology: setup ## export the topology for terraform (terraform/topology.json)
+	$(BIN)/python -m shared.topology_export
+
+clean: ## remove the virtualenv, caches and outputs
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .stack out
