@@ -1,0 +1,35 @@
+"""The music stage: a background track of the script's full length, uploaded as `audio/music.mp3`."""
+
+from __future__ import annotations
+
+from services.music.encode import mp3_args
+from services.music.provider import select_music_maker
+from shared.config import Settings
+from shared.events import Event, MusicCompletedPayload
+from shared.ffmpeg import ffmpeg
+from shared.providers.base import MusicMaker
+from shared.script import Script
+from shared.stage import Handler, StageContext, StageResult
+from shared.storage import asset_key
+
+
+def build_handler(settings: Settings, maker: MusicMaker | None = None) -> Handler:
+    """The handler with the configured music maker (or the one given, for tests)."""
+    music = maker or select_music_maker(settings)
+
+    async def handle(event: Event, ctx: StageContext) -> StageResult:
+        job = ctx.job
+        script = Script.model_validate_json(await ctx.storage.read_bytes(job.payload_of("script")["script_key"]))
+        raw = ctx.workdir / "music-source.wav"  # ffmpeg reads it by content, whatever the provider wrote
+        made = await music.compose(script, duration_s=script.duration_s, out=raw, checkpoints=ctx.checkpoints)
+        await ctx.raise_if_cancelled()
+        mp3 = ctx.workdir / "music.mp3"
+        timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
+        await ffmpeg(mp3_args(raw, mp3, duration_s=script.duration_s), timeout_s=timeout_s)
+        key = asset_key(job.user_id, job.job_id, "audio", "music.mp3")
+        await ctx.storage.upload_file(mp3, key)
+        ctx.log.info("music.made", provider=music.name, mood=script.music_mood, duration_s=made.duration_s)
+        payload = MusicCompletedPayload(audio_key=key, duration_s=script.duration_s, cost_usd=made.cost_usd)
+        return StageResult("music.completed", payload, cost_usd=made.cost_usd)
+
+    return handle

@@ -1,0 +1,58 @@
+"""The script stage: brief → `script/script.json`, the timeline every later stage works to."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from services.script.provider import select_writer
+from shared.config import Settings
+from shared.errors import PermanentError
+from shared.events import Event, ScriptCompletedPayload
+from shared.providers.base import ScriptWriter
+from shared.script import Script
+from shared.stage import Handler, StageContext, StageResult
+from shared.storage import asset_key
+
+
+def build_handler(settings: Settings, writer: ScriptWriter | None = None) -> Handler:
+    """The handler with the configured script writer (or the one given, for tests)."""
+    scripts = writer or select_writer(settings)
+
+    async def handle(event: Event, ctx: StageContext) -> StageResult:
+        job = ctx.job
+        try:
+            drafted = await scripts.write(job.request)
+        except ValidationError as exc:
+            raise PermanentError(_reason(exc)) from exc
+        script = _revalidated(drafted.script, job.request.duration_s)
+        await ctx.raise_if_cancelled()
+        key = asset_key(job.user_id, job.job_id, "script", "script.json")
+        await ctx.storage.upload_bytes(script.model_dump_json(indent=2).encode(), key)
+        ctx.log.info("script.written", provider=scripts.name, scenes=len(script.scenes), segments=len(script.narration))
+        payload = ScriptCompletedPayload(
+            script_key=key,
+            duration_s=script.duration_s,
+            scene_count=len(script.scenes),
+            needs_narration=script.needs_narration,
+            cost_usd=drafted.cost_usd,
+        )
+        return StageResult("script.completed", payload, cost_usd=drafted.cost_usd)
+
+    return handle
+
+
+def _revalidated(script: Script, duration_s: float) -> Script:
+    """A provider may build its Script with `model_construct`; check it again before anyone works to it."""
+    try:
+        checked = Script.model_validate(script.model_dump())
+    except ValidationError as exc:
+        raise PermanentError(_reason(exc)) from exc
+    if abs(checked.duration_s - duration_s) > 0.05:
+        raise PermanentError(f"the script runs {checked.duration_s:g}s but the ad must run {duration_s:g}s")
+    return checked
+
+
+def _reason(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "script"
+    return f"the script writer produced an unusable script ({where}: {first['msg']})"

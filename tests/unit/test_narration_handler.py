@@ -1,0 +1,129 @@
+"""The narration stage handler with a fake narrator: skipping, timings, fitting overlong lines, cancellation."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from services.narration.handler import build_handler
+from shared.config import Settings
+from shared.errors import JobCancelled
+from shared.events import make_event
+from shared.providers.base import Spoken
+from shared.request import AdRequest
+from shared.script import NarrationSegment, NarrationTrack, Scene, Script
+from shared.stage import StageContext
+from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
+
+REQUEST = AdRequest(brief="A calm 12-second spot for Brewly coffee", duration_s=12, voice="nova")
+EVENT = make_event("script.completed", job_id=JOB_ID, user_id=USER_ID, payload={
+    "script_key": "k", "duration_s": 12, "scene_count": 2, "needs_narration": True,
+})  # fmt: skip
+PREFIX = f"users/{USER_ID}/jobs/{JOB_ID}/audio/"
+
+
+@dataclass
+class FakeNarrator:
+    """Speaks `seconds_per_word / speed` per word into a silent WAV, and remembers each call."""
+
+    seconds_per_word: float = 0.4
+    calls: list[tuple[str, float, str]] = field(default_factory=list)
+    name: str = "fake"
+
+    async def speak(self, text: str, *, speed: float, voice: str, out: Path) -> Spoken:
+        self.calls.append((text, speed, voice))
+        duration_s = round(len(text.split()) * self.seconds_per_word / speed, 3)
+        with wave.open(str(out), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(22050)
+            wav.writeframes(bytes(2 * round(duration_s * 22050)))
+        return Spoken(duration_s=duration_s, cost_usd=0.01)
+
+
+def script_with(*segments: NarrationSegment, needs_narration: bool = True) -> Script:
+    return Script(
+        title="Brewly",
+        duration_s=12,
+        scenes=[Scene(index=0, duration_s=6, visual_prompt="a cup of coffee"),
+                Scene(index=1, duration_s=6, visual_prompt="friends at a cafe")],
+        narration=list(segments),
+        needs_narration=needs_narration,
+    )  # fmt: skip
+
+
+def timings_in(ctx: StageContext) -> NarrationTrack:
+    return NarrationTrack.model_validate_json(ctx.storage.objects[PREFIX + "narration-timings.json"])  # type: ignore[attr-defined]
+
+
+CALM = NarrationSegment(text="Meet Brewly, made for slow mornings.", start_s=0.5, end_s=5.5)
+SAFETY = NarrationSegment(text="Contains caffeine.", start_s=6.3, end_s=11.8, kind="safety", speed=1.45)
+
+
+async def test_a_script_without_voice_over_skips_the_stage(tmp_path: Path) -> None:
+    narrator = FakeNarrator()
+    ctx = context_for(REQUEST, tmp_path, script=script_with(needs_narration=False))
+
+    result = await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    assert (result.event_type, result.skipped) == ("narration.skipped", True)
+    assert narrator.calls == []
+
+
+async def test_each_segment_is_spoken_at_its_speed_and_its_timing_recorded(tmp_path: Path) -> None:
+    narrator = FakeNarrator()
+    ctx = context_for(REQUEST, tmp_path, script=script_with(CALM, SAFETY))
+
+    result = await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    track = timings_in(ctx)
+    assert narrator.calls == [(CALM.text, 1.0, "nova"), (SAFETY.text, 1.45, "nova")]
+    assert [(s.kind, s.start_s, s.end_s) for s in track.segments] == [
+        ("narration", 0.5, 0.5 + 2.4),
+        ("safety", 6.3, round(6.3 + 0.8 / 1.45, 3)),
+    ]
+    assert track.duration_s == 12
+    assert result.payload.model_dump() == {
+        "audio_key": PREFIX + "narration.mp3",
+        "timings_key": PREFIX + "narration-timings.json",
+        "duration_s": 12.0,
+        "cost_usd": pytest.approx(0.02),
+    }
+    assert (PREFIX + "narration.mp3") in ctx.storage.objects  # type: ignore[attr-defined]
+
+
+async def test_an_overlong_segment_is_re_spoken_faster_to_fit_its_window(tmp_path: Path) -> None:
+    narrator = FakeNarrator(seconds_per_word=0.9)  # 6 words → 5.4 s in a 5.0 s window
+    ctx = context_for(REQUEST, tmp_path, script=script_with(CALM))
+
+    await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    track = timings_in(ctx)
+    assert narrator.calls[0][1] == 1.0
+    assert narrator.calls[-1][1] > 1.0
+    assert track.segments[0].end_s <= CALM.end_s
+
+
+async def test_segments_never_overlap_even_when_one_overruns(tmp_path: Path) -> None:
+    narrator = FakeNarrator(seconds_per_word=2.0)  # far too slow: even the fastest re-read overruns
+    ctx = context_for(REQUEST, tmp_path, script=script_with(CALM, SAFETY))
+
+    await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    track = timings_in(ctx)
+    first, second = track.segments
+    assert first.end_s < second.start_s
+    assert second.end_s <= 12
+
+
+async def test_a_cancelled_job_stops_between_segments(tmp_path: Path) -> None:
+    narrator = FakeNarrator()
+    ctx = context_for(REQUEST, tmp_path, script=script_with(CALM, SAFETY), cancel_after_checks=1)
+
+    with pytest.raises(JobCancelled):
+        await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    assert [text for text, _, _ in narrator.calls] == [CALM.text]
