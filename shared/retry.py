@@ -2,7 +2,7 @@
 
 Generic on purpose: provider adapters use it for 429/5xx on calls their SDK does not retry
 (Replicate never retries a POST), and the runtime may reuse it. A `RetryAfter`-carrying error
-can ask for a longer wait than the backoff would give (a server's `Retry-After`).
+can name its own wait (a server's `Retry-After`), which is honoured instead of the backoff.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ async def retry_async(
     wait_hint_s: Callable[[BaseException], float | None] = lambda _: None,
     on_retry: Callable[[int, BaseException, float], None] | None = None,
 ) -> T:
-    """Call `fn` up to `attempts` times; between tries sleep the backoff, or the error's own hint when larger.
+    """Call `fn` up to `attempts` times; between tries sleep the error's own hint (a server's Retry-After,
+    capped at `max_s`) when it has one, else the jittered backoff.
 
     Errors `retry_on` rejects, and the last error, propagate unchanged.
     """
@@ -40,7 +41,8 @@ async def retry_async(
         except Exception as error:
             if attempt == attempts or not retry_on(error):
                 raise
-            delay = max(backoff_s(attempt, base_s=base_s, max_s=max_s), min(wait_hint_s(error) or 0.0, max_s))
+            hint = wait_hint_s(error)
+            delay = min(hint, max_s) if hint is not None else backoff_s(attempt, base_s=base_s, max_s=max_s)
             if on_retry is not None:
                 on_retry(attempt, error, delay)
             await asyncio.sleep(delay)

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import httpx
-import replicate
+from replicate.client import Client
 from replicate.exceptions import ReplicateError
 
 from shared.config import Settings
@@ -46,12 +46,12 @@ async def _raise_throttled(response: httpx.Response) -> None:
         raise Throttled(hint, detail)
 
 
-def replicate_client(settings: Settings) -> replicate.Client:
+def replicate_client(settings: Settings) -> Client:
     """An SDK client for the configured token and base URL (a fake server in tests)."""
     if settings.replicate_api_token is None:
         raise PermanentError("Replicate is selected but no Replicate API token is configured")
     kwargs: dict[str, Any] = {"event_hooks": {"response": [_raise_throttled]}}
-    return replicate.Client(
+    return Client(
         api_token=settings.replicate_api_token.get_secret_value(),
         base_url=settings.replicate_base_url or None,
         timeout=_REQUEST_TIMEOUT,
@@ -63,11 +63,17 @@ def is_retryable(error: BaseException) -> bool:
     """Worth another try: throttling, a 5xx, or a connection that never reached the server."""
     if isinstance(error, Throttled | httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return True
-    return isinstance(error, ReplicateError) and (error.status or 0) >= 500
+    return isinstance(error, ReplicateError) and (error.status == 429 or (error.status or 0) >= 500)
 
 
 def retry_hint_s(error: BaseException) -> float | None:
-    return error.retry_after_s if isinstance(error, Throttled) else None
+    """The server's wait: `Retry-After` when our hook saw it, else a figure in the 429 body's words."""
+    if isinstance(error, Throttled):
+        return error.retry_after_s
+    match = _HINT_IN_BODY.search(error.detail or "") if isinstance(error, ReplicateError) else None
+    if isinstance(error, ReplicateError) and error.status == 429 and match:
+        return float(match.group(1))
+    return None
 
 
 def describe(error: ReplicateError) -> str:

@@ -34,14 +34,16 @@ def _decode_data_uri(uri: str) -> bytes:
 
 async def _fetch(url: str, token: str | None, out: Path) -> None:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(timeout=_DOWNLOAD_TIMEOUT, follow_redirects=True) as http:
-        async with http.stream("GET", url, headers=headers) as response:
-            if response.status_code in (401, 403, 404, 410):
-                raise PermanentError(f"the model's output file could not be fetched (HTTP {response.status_code})")
-            response.raise_for_status()
-            with out.open("wb") as sink:
-                async for chunk in response.aiter_bytes():
-                    sink.write(chunk)
+    async with (
+        httpx.AsyncClient(timeout=_DOWNLOAD_TIMEOUT, follow_redirects=True) as http,
+        http.stream("GET", url, headers=headers) as response,
+    ):
+        if response.status_code in (401, 403, 404, 410):
+            raise PermanentError(f"the model's output file could not be fetched (HTTP {response.status_code})")
+        response.raise_for_status()
+        with out.open("wb") as sink:
+            async for chunk in response.aiter_bytes():
+                sink.write(chunk)
 
 
 async def download_output(output: Any, out: Path, *, token: str | None) -> Path:

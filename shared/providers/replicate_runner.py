@@ -9,6 +9,7 @@ is transient, but only `max_failures` times per key (each one may have been paid
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 import httpx
 import pydantic.v1
-import replicate
+from replicate.client import Client
 from replicate.exceptions import ReplicateError
 
 from shared.errors import JobCancelled, PermanentError, TransientError
@@ -41,7 +42,9 @@ class PredictionState:
 
     @classmethod
     def of(cls, data: Any) -> PredictionState:
-        get = data.get if isinstance(data, dict) else lambda name: getattr(data, name, None)
+        def get(name: str) -> Any:
+            return data.get(name) if isinstance(data, dict) else getattr(data, name, None)
+
         return cls(
             id=str(get("id")),
             status=str(get("status")),
@@ -51,7 +54,7 @@ class PredictionState:
         )
 
 
-async def get_state(client: replicate.Client, prediction_id: str) -> PredictionState:
+async def get_state(client: Client, prediction_id: str) -> PredictionState:
     try:
         return PredictionState.of(await client.predictions.async_get(prediction_id))
     except pydantic.v1.ValidationError:
@@ -60,7 +63,9 @@ async def get_state(client: replicate.Client, prediction_id: str) -> PredictionS
         return PredictionState.of(response.json())
 
 
-async def _create(client: replicate.Client, model: str, model_input: dict[str, Any], purpose: str) -> PredictionState:
+async def _create(
+    client: Client, model: str, model_input: dict[str, Any], purpose: str, backoff_s: float
+) -> PredictionState:
     async def create_once() -> PredictionState:
         try:
             return PredictionState.of(await client.predictions.async_create(model=model, input=model_input))
@@ -73,7 +78,7 @@ async def _create(client: replicate.Client, model: str, model_input: dict[str, A
         return await retry_async(
             create_once,
             attempts=_CREATE_ATTEMPTS,
-            base_s=1.0,
+            base_s=backoff_s,
             max_s=30.0,
             retry_on=is_retryable,
             wait_hint_s=retry_hint_s,
@@ -110,7 +115,7 @@ async def _settle(
 
 
 async def run_prediction(
-    client: replicate.Client,
+    client: Client,
     model: str,
     model_input: dict[str, Any],
     *,
@@ -121,6 +126,7 @@ async def run_prediction(
     cancelled: CancelCheck,
     purpose: str = "prediction",
     max_failures: int = 3,
+    create_backoff_s: float = 1.0,
 ) -> PredictionState:
     """Run (or resume) the prediction checkpointed under `key` until it succeeds; return its final state.
 
@@ -133,7 +139,7 @@ async def run_prediction(
     if prediction_id:
         state = await _poll_once(client, prediction_id, purpose)
     else:
-        state = await _create(client, model, model_input, purpose)
+        state = await _create(client, model, model_input, purpose, create_backoff_s)
         await checkpoints.put(key, state.id)
     while state.status not in TERMINAL:
         if await cancelled():
@@ -147,7 +153,7 @@ async def run_prediction(
     return state
 
 
-async def _poll_once(client: replicate.Client, prediction_id: str, purpose: str) -> PredictionState:
+async def _poll_once(client: Client, prediction_id: str, purpose: str) -> PredictionState:
     try:
         return await get_state(client, prediction_id)
     except ReplicateError as error:
@@ -158,9 +164,7 @@ async def _poll_once(client: replicate.Client, prediction_id: str, purpose: str)
         raise TransientError(f"could not read the {purpose} prediction {prediction_id}: {error}") from error
 
 
-async def _cancel_quietly(client: replicate.Client, prediction_id: str) -> None:
+async def _cancel_quietly(client: Client, prediction_id: str) -> None:
     """Stop paying for a prediction nobody wants; the job is cancelled whether or not this lands."""
-    try:
+    with contextlib.suppress(Throttled, ReplicateError, httpx.HTTPError, pydantic.v1.ValidationError):
         await client.predictions.async_cancel(prediction_id)
-    except (Throttled, ReplicateError, httpx.HTTPError, pydantic.v1.ValidationError):
-        pass

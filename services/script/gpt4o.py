@@ -1,0 +1,75 @@
+"""GPT-4o on Replicate as a `ScriptWriter`: a strict-JSON script, retried with feedback when invalid.
+
+Style reference images are described once by GPT-4o vision; the description becomes the script's
+`style_notes` and closes every scene's visual prompt. Cost comes from the predictions' token
+counts when Replicate reports them, else from characters / 4.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from replicate.client import Client
+
+from services.script.gpt4o_prompt import STYLE_PROMPT, SYSTEM_PROMPT, joined, parse_script, script_prompt, with_style
+from shared.config import Settings
+from shared.errors import PermanentError
+from shared.providers.base import Drafted, MemoryCheckpoints, never_cancelled
+from shared.providers.replicate_client import replicate_client
+from shared.providers.replicate_runner import PredictionState, run_prediction
+from shared.request import AdRequest
+
+SCRIPT_ATTEMPTS = 3
+_DEADLINE_S = 300.0
+_MAX_COMPLETION_TOKENS = 4096
+
+
+class Gpt4oScriptWriter:
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self._settings = settings
+        self._client = client or replicate_client(settings)
+        self.model = settings.script_model
+        self.name = f"replicate:{self.model}"
+
+    async def write(self, request: AdRequest) -> Drafted:
+        cost = 0.0
+        style_notes = ""
+        if request.style_reference_urls:
+            style_input = {"prompt": STYLE_PROMPT, "image_input": [str(u) for u in request.style_reference_urls]}
+            state = await self._predict(style_input, key="style", purpose="style description")
+            style_notes, cost = joined(state.output).strip(), cost + self._cost(style_input, state)
+        feedback = ""
+        for _ in range(SCRIPT_ATTEMPTS):
+            model_input = {
+                "system_prompt": SYSTEM_PROMPT,
+                "prompt": script_prompt(request, style_notes=style_notes, feedback=feedback),
+                "max_completion_tokens": _MAX_COMPLETION_TOKENS,
+                "temperature": 0.7,
+            }
+            state = await self._predict(model_input, key="script", purpose="script")
+            cost += self._cost(model_input, state)
+            try:
+                script = parse_script(joined(state.output), request)
+            except ValueError as error:
+                feedback = str(error)
+                continue
+            return Drafted(script=with_style(script, style_notes), cost_usd=round(cost, 6))
+        raise PermanentError(f"the script model did not return a valid script: {feedback}")
+
+    async def _predict(self, model_input: dict[str, Any], *, key: str, purpose: str) -> PredictionState:
+        # Script calls are cheap and the ScriptWriter contract has no ledger checkpoints: each attempt is fresh.
+        return await run_prediction(
+            self._client, self.model, model_input,
+            checkpoints=MemoryCheckpoints(), key=key, deadline_s=_DEADLINE_S,
+            poll_s=self._settings.provider_poll_s, cancelled=never_cancelled, purpose=purpose,
+        )  # fmt: skip
+
+    def _cost(self, model_input: dict[str, Any], state: PredictionState) -> float:
+        prices = self._settings.prices
+        tokens_in = state.metrics.get("input_token_count")
+        tokens_out = state.metrics.get("output_token_count")
+        if not isinstance(tokens_in, int | float):
+            tokens_in = sum(len(str(v)) for v in model_input.values()) / 4
+        if not isinstance(tokens_out, int | float):
+            tokens_out = len(joined(state.output)) / 4
+        return (tokens_in * prices.gpt4o_input_per_mtok + tokens_out * prices.gpt4o_output_per_mtok) / 1_000_000

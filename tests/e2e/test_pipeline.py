@@ -1,0 +1,176 @@
+"""The whole stack as processes makes real ads: a pharmaceutical and a general brief, in two aspect ratios.
+
+The output is checked with ffprobe and ffmpeg: streams, size, frame rate, duration, loudness,
+scene-to-scene continuity on the stored clips, captions covering the narration, and the drawn ISI.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+from shared.script import NarrationTrack, Script
+from tests.e2e.conftest import RunningStack
+from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PHARMA = {
+    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
+    "ad_type": "pharmaceutical",
+    "brand": "Claritex",
+    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor if Claritex is right for you.",
+    "duration_s": 12,
+    "aspect_ratio": "16:9",
+    "resolution": "720p",
+    "loudness_lufs": -24,
+}
+GENERAL = {
+    "brief": "Vertical spot for Brightbrew cold brew coffee: an energetic city morning, cyclists and rooftops.",
+    "ad_type": "general",
+    "brand": "Brightbrew",
+    "duration_s": 10,
+    "aspect_ratio": "9:16",
+    "resolution": "720p",
+    "loudness_lufs": -14,
+}
+SIZES = {"16:9": (1280, 720), "9:16": (720, 1280)}
+
+
+def _wait_until_ended(client: httpx.Client, job_id: str, timeout_s: float = 240) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["status"] in {"completed", "failed", "cancelled"}:
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not end within {timeout_s}s")
+
+
+def _download(url: str, path: Path) -> Path:
+    with httpx.stream("GET", url, timeout=60) as response:
+        response.raise_for_status()
+        with path.open("wb") as out:
+            for chunk in response.iter_bytes():
+                out.write(chunk)
+    return path
+
+
+@pytest.fixture(scope="module")
+def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Both ads, submitted together (they run concurrently through the stages) and downloaded."""
+    work = tmp_path_factory.mktemp("ads")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack.env["AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id=stack.env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=stack.env["AWS_SECRET_ACCESS_KEY"],
+    )
+    results: dict[str, dict[str, Any]] = {}
+    with stack.client() as client:
+        submitted = {name: client.post("/api/v1/generate", json=body) for name, body in (("pharma", PHARMA), ("general", GENERAL))}
+        for name, response in submitted.items():
+            assert response.status_code == 202, response.text
+            job = _wait_until_ended(client, response.json()["job_id"])
+            assert job["status"] == "completed", job
+            prefix = f"users/e2e-user/jobs/{job['job_id']}/"
+            script = Script.model_validate_json(
+                s3.get_object(Bucket="pharmagen-assets", Key=prefix + "script/script.json")["Body"].read()
+            )
+            clips = []
+            for i in range(len(script.scenes)):
+                path = work / f"{name}-scene-{i:02d}.mp4"
+                s3.download_file("pharmagen-assets", f"{prefix}clips/scene-{i:02d}.mp4", str(path))
+                clips.append(path)
+            timings = None
+            if job["outputs"].get("captions_url"):
+                timings = NarrationTrack.model_validate_json(
+                    s3.get_object(Bucket="pharmagen-assets", Key=prefix + "audio/narration-timings.json")["Body"].read()
+                )
+            results[name] = {
+                "job": job,
+                "script": script,
+                "clips": clips,
+                "timings": timings,
+                "video": _download(job["outputs"]["video_url"], work / f"{name}.mp4"),
+                "captions": _download(job["outputs"]["captions_url"], work / f"{name}.vtt")
+                if job["outputs"].get("captions_url")
+                else None,
+            }
+    return results
+
+
+@pytest.mark.parametrize("name", ["pharma", "general"])
+def test_the_ad_has_one_h264_stream_at_the_requested_size_and_30_fps_and_one_aac_stream(finished, name):
+    video = finished[name]["video"]
+    (picture,), (sound,) = streams(video, "video"), streams(video, "audio")
+    body = PHARMA if name == "pharma" else GENERAL
+    assert picture["codec_name"] == "h264" and picture["pix_fmt"] == "yuv420p"
+    assert (picture["width"], picture["height"]) == SIZES[body["aspect_ratio"]]
+    assert picture["r_frame_rate"] == "30/1"
+    assert sound["codec_name"] == "aac"
+
+
+@pytest.mark.parametrize("name", ["pharma", "general"])
+def test_the_ad_lasts_as_long_as_its_script(finished, name):
+    duration = float(probe(finished[name]["video"])["format"]["duration"])
+    assert abs(duration - finished[name]["script"].duration_s) <= 0.5
+
+
+@pytest.mark.parametrize("name", ["pharma", "general"])
+def test_the_ad_is_normalised_to_its_loudness_target(finished, name):
+    target = (PHARMA if name == "pharma" else GENERAL)["loudness_lufs"]
+    assert abs(integrated_loudness_lufs(finished[name]["video"]) - target) <= 1.0
+
+
+@pytest.mark.parametrize("name", ["pharma", "general"])
+def test_each_scene_opens_on_the_last_frame_of_the_scene_before(finished, name):
+    clips = finished[name]["clips"]
+    assert len(clips) >= 2
+    for before, after in zip(clips, clips[1:], strict=False):
+        joined = mean_abs_diff(gray_frame(before, last=True), gray_frame(after, at_s=0))
+        unrelated = mean_abs_diff(gray_frame(clips[0], at_s=0), gray_frame(after, last=True))
+        assert joined < 3.0, f"{after.name} does not start where {before.name} ends ({joined:.1f}/255)"
+        assert unrelated > 3 * joined
+
+
+def test_the_captions_are_webvtt_and_cover_every_narration_segment(finished):
+    vtt = finished["pharma"]["captions"].read_text()
+    assert vtt.startswith("WEBVTT")
+    cues = []
+    for line in vtt.splitlines():
+        if "-->" in line:
+            start, end = (part.strip().split()[0] for part in line.split("-->"))
+            cues.append((_seconds(start), _seconds(end)))
+    assert cues and all(end > start for start, end in cues)
+    for segment in finished["pharma"]["timings"].segments:
+        middle = (segment.start_s + segment.end_s) / 2
+        assert any(start <= middle <= end for start, end in cues), f"no cue covers {segment.text[:30]!r}"
+
+
+def test_the_general_ad_without_safety_text_has_no_isi_but_the_pharma_ad_draws_it(finished):
+    """The ISI lower third is drawn over the pharma ad's last scene: the band differs from the bare clip."""
+    for name, expect_isi in (("pharma", True), ("general", False)):
+        script: Script = finished[name]["script"]
+        last_start = script.scene_starts()[-1]
+        at_s = last_start + script.scenes[-1].duration_s / 2
+        size = (160, 90) if script.aspect_ratio == "16:9" else (90, 160)
+        composed = gray_frame(finished[name]["video"], at_s=at_s, size=size)
+        bare = gray_frame(finished[name]["clips"][-1], at_s=script.scenes[-1].duration_s / 2, size=size)
+        lower = mean_abs_diff(band(composed, size, 0.72, 0.98), band(bare, size, 0.72, 0.98))
+        if expect_isi:
+            assert lower > 8.0, f"the lower third barely changed ({lower:.1f}/255): no ISI drawn"
+        assert bool(script.safety_text) is expect_isi
+
+
+def _seconds(stamp: str) -> float:
+    parts = [float(p) for p in stamp.replace(",", ".").split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0.0)
+    return parts[0] * 3600 + parts[1] * 60 + parts[2]

@@ -1,0 +1,78 @@
+"""What the fake Replicate produces: real media made with ffmpeg, and gpt-4o answers built from the prompt."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from shared.ffmpeg import ffmpeg
+
+STYLE_DESCRIPTION = "Soft pastel palette, warm morning light, shallow depth of field, calm handheld framing."
+
+
+async def make_video(out: Path, *, duration_s: float, aspect_ratio: str, height: int) -> None:
+    width = height * 16 // 9 if aspect_ratio == "16:9" else height * 9 // 16 if aspect_ratio == "9:16" else height
+    width -= width % 2
+    await ffmpeg(
+        ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=24", "-t", str(duration_s),
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(out)],
+        timeout_s=60,
+    )  # fmt: skip
+
+
+async def make_song(out: Path, *, duration_s: float) -> None:
+    await ffmpeg(
+        ["-f", "lavfi", "-i", f"sine=frequency=220:duration={duration_s}", "-c:a", "libmp3lame", str(out)],
+        timeout_s=60,
+    )
+
+
+def _find(pattern: str, text: str, default: str) -> str:
+    match = re.search(pattern, text, re.IGNORECASE)
+    return match.group(1) if match else default
+
+
+def script_for(prompt: str) -> dict[str, Any]:
+    """A valid Script (shared.script) for the constraints stated in the prompt."""
+    duration = int(float(_find(r"duration[^0-9]{0,20}(\d+(?:\.\d+)?) ?s", prompt, "30")))
+    aspect = _find(r"(16:9|9:16|1:1)", prompt, "16:9")
+    pharma = re.search(r"ad type[^a-z]{0,5}pharmaceutical", prompt, re.IGNORECASE) is not None
+    narration_wanted = re.search(r"needs_narration[^a-z]{0,5}(false|no)", prompt, re.IGNORECASE) is None
+    count = max(1, min(6, round(duration / 6)))
+    lengths = [duration // count] * count
+    lengths[-1] += duration - sum(lengths)
+    scenes = [
+        {"index": i, "duration_s": float(d), "visual_prompt": f"Scene {i + 1}: a calm morning kitchen, soft light",
+         "on_screen_text": f"Moment {i + 1}", "setting": "kitchen"}
+        for i, d in enumerate(lengths)
+    ]  # fmt: skip
+    safety = "Side effects may include drowsiness and dry mouth."
+    narration: list[dict[str, Any]] = []
+    if narration_wanted:
+        spoken_end = duration - 6 if pharma else duration - 1
+        narration.append({"text": "Start your day clear and calm.", "start_s": 0.5, "end_s": float(spoken_end)})
+        if pharma:
+            narration.append({"text": safety, "start_s": float(spoken_end),
+                              "end_s": float(duration) - 0.2, "kind": "safety", "speed": 1.3})  # fmt: skip
+    return {
+        "title": "A clear morning", "brand": "Claritex", "ad_type": "pharmaceutical" if pharma else "general",
+        "aspect_ratio": aspect, "resolution": "1080p", "duration_s": float(duration), "scenes": scenes,
+        "narration": narration, "safety_text": safety if pharma else "",
+        "music_mood": "calm", "needs_narration": narration_wanted,
+    }  # fmt: skip
+
+
+def as_tokens(text: str, size: int = 7) -> list[str]:
+    """Split text into the token chunks an LLM on Replicate streams (joined with "")."""
+    return [text[i : i + size] for i in range(0, len(text), size)] + [""]
+
+
+def gpt4o_answer(model_input: dict[str, Any], *, invalid: bool) -> list[str]:
+    if model_input.get("image_input"):
+        return as_tokens(STYLE_DESCRIPTION)
+    if invalid:
+        return as_tokens('```json\n{"title": "A clear morning", "scenes": [\n```')
+    text = "```json\n" + json.dumps(script_for(str(model_input.get("prompt", "")))) + "\n```"
+    return as_tokens(text)

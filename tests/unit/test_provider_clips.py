@@ -1,0 +1,158 @@
+"""The Replicate clip maker through the real SDK against the fake: model input, exact fitting, resume, cost."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.clips.replicate import ReplicateClipMaker, clip_input, snap_duration
+from shared.config import Settings
+from shared.errors import PermanentError
+from shared.ffmpeg import probe
+from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.script import Scene, Script
+from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
+
+
+def script_of(aspect_ratio="16:9", durations=(5.0, 3.0), style_notes="") -> Script:
+    scenes = [
+        Scene(index=i, duration_s=d, visual_prompt=f"a sunlit kitchen, shot {i}") for i, d in enumerate(durations)
+    ]
+    return Script(
+        title="Morning", aspect_ratio=aspect_ratio, resolution="720p", duration_s=max(8.0, sum(durations)),
+        scenes=scenes if sum(durations) >= 8 else [*scenes], needs_narration=False, style_notes=style_notes,
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def fake():
+    async with running_fake_replicate(FakeConfig(latency_s=0.05, video_height=90)) as server:
+        yield server
+
+
+def maker_for(fake, **overrides) -> ReplicateClipMaker:
+    settings = Settings(
+        REPLICATE_API_TOKEN="test-token",
+        REPLICATE_BASE_URL=fake.base_url,
+        provider_poll_s=0.01,
+        video_preset="ultrafast",
+        video_crf=35,
+        **overrides,
+    )
+    return ReplicateClipMaker(settings)
+
+
+def test_durations_snap_up_to_what_each_model_allows():
+    assert [snap_duration("google/veo-3.1", s) for s in (3.0, 4.0, 5.0, 7.5, 12.0)] == [4, 4, 6, 8, 8]
+    assert [snap_duration("kwaivgi/kling-v2.1", s) for s in (3.0, 6.0, 14.0)] == [5, 10, 10]
+
+
+def test_a_square_ad_is_rendered_wide_by_veo_without_audio():
+    script = script_of("1:1")
+
+    model_input = clip_input("google/veo-3.1", script.scenes[0], script, start_image="data:image/jpeg;base64,AA==")
+
+    assert model_input["aspect_ratio"] == "16:9"
+    assert model_input["generate_audio"] is False
+    assert model_input["image"].startswith("data:image/jpeg")
+    assert model_input["duration"] == 6
+
+
+def test_kling_takes_its_start_image_and_mode_from_the_script():
+    script = script_of()
+
+    model_input = clip_input("kwaivgi/kling-v2.1", script.scenes[1], script, start_image="data:x")
+
+    assert model_input == {"prompt": script.scenes[1].visual_prompt, "start_image": "data:x", "duration": 5,
+                           "mode": "standard"}  # fmt: skip
+
+
+def test_style_notes_close_the_prompt_once():
+    script = script_of(style_notes="pastel, soft light")
+
+    assert clip_input("google/veo-3.1", script.scenes[0], script, start_image=None)["prompt"].endswith(
+        "Style: pastel, soft light"
+    )
+
+
+async def test_a_clip_is_fitted_to_the_scene_length_frame_size_and_fps(fake, tmp_path):
+    script = script_of("1:1")
+    out = tmp_path / "scene-0.mp4"
+
+    rendered = await maker_for(fake).make_clip(
+        script.scenes[0], script, start_frame=None, out=out, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled
+    )
+
+    stream = (await probe(out))["streams"][0]
+    assert (stream["width"], stream["height"]) == (720, 720)
+    assert stream["r_frame_rate"] == "30/1"
+    assert int(stream["nb_frames"]) == 150
+    assert rendered.duration_s == pytest.approx(5.0, abs=0.05)
+    assert rendered.cost_usd == pytest.approx(6 * 0.40)
+    assert fake.stats.downloads == 1
+
+
+async def test_the_previous_frame_is_sent_as_the_start_image(fake, tmp_path):
+    script = script_of()
+    frame = tmp_path / "last.png"
+    from shared.ffmpeg import ffmpeg
+
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", str(frame)], timeout_s=30)
+
+    await maker_for(fake).make_clip(
+        script.scenes[1], script, start_frame=frame, out=tmp_path / "s1.mp4",
+        checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
+    )  # fmt: skip
+
+    sent = next(iter(fake.predictions.values())).input
+    assert sent["image"].startswith("data:image/jpeg;base64,")
+    assert sent["duration"] == 4
+
+
+async def test_a_redelivered_scene_resumes_its_prediction_without_paying_again(fake, tmp_path):
+    script = script_of()
+    checkpoints = MemoryCheckpoints()
+    maker = maker_for(fake)
+    await maker.make_clip(script.scenes[0], script, start_frame=None, out=tmp_path / "a.mp4",
+                          checkpoints=checkpoints, cancelled=never_cancelled)  # fmt: skip
+
+    await maker.make_clip(script.scenes[0], script, start_frame=None, out=tmp_path / "b.mp4",
+                          checkpoints=checkpoints, cancelled=never_cancelled)  # fmt: skip
+
+    assert fake.stats.creates["google/veo-3.1"] == 1
+    assert checkpoints.get("prediction-scene-0")
+
+
+async def test_data_uri_outputs_are_decoded(fake, tmp_path):
+    fake.config.data_urls = True
+    script = script_of()
+
+    rendered = await maker_for(fake).make_clip(
+        script.scenes[1], script, start_frame=None, out=tmp_path / "d.mp4",
+        checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
+    )  # fmt: skip
+
+    assert rendered.duration_s == pytest.approx(3.0, abs=0.05)
+    assert fake.stats.downloads == 0
+
+
+async def test_a_sensitive_scene_fails_the_job_in_plain_words(fake, tmp_path):
+    fake.config.sensitive_words = ["kitchen"]
+    script = script_of()
+
+    with pytest.raises(PermanentError, match="scene 1 was refused by the model's content policy"):
+        await maker_for(fake).make_clip(
+            script.scenes[0], script, start_frame=None, out=tmp_path / "x.mp4",
+            checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
+        )  # fmt: skip
+
+
+async def test_kling_starts_the_first_scene_from_a_neutral_frame(fake, tmp_path):
+    script = script_of("9:16")
+
+    await maker_for(fake, video_model="kwaivgi/kling-v2.1").make_clip(
+        script.scenes[0], script, start_frame=None, out=tmp_path / "k.mp4",
+        checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
+    )  # fmt: skip
+
+    assert fake.stats.creates["kwaivgi/kling-v2.1"] == 1
+    assert next(iter(fake.predictions.values())).input["start_image"].startswith("data:image/jpeg")

@@ -1,0 +1,92 @@
+"""The GPT-4o script writer through the real SDK against the fake: strict JSON, feedback retries, style, cost."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.script.gpt4o import Gpt4oScriptWriter
+from services.script.gpt4o_prompt import parse_script, script_prompt
+from shared.config import Settings
+from shared.errors import PermanentError
+from shared.request import AdRequest
+from tests.fakes.replicate_outputs import STYLE_DESCRIPTION
+from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
+
+PHARMA = AdRequest(
+    brief="30-second spot for an allergy drug, calm morning mood", ad_type="pharmaceutical", brand="Claritex",
+    side_effects="drowsiness, dry mouth and headache", duration_s=30,
+)  # fmt: skip
+
+
+@pytest.fixture
+async def fake():
+    async with running_fake_replicate(FakeConfig(latency_s=0.03)) as server:
+        yield server
+
+
+def writer_for(fake) -> Gpt4oScriptWriter:
+    return Gpt4oScriptWriter(
+        Settings(REPLICATE_API_TOKEN="test-token", REPLICATE_BASE_URL=fake.base_url, provider_poll_s=0.01)
+    )
+
+
+def test_the_prompt_states_the_constraints_and_the_schema():
+    prompt = script_prompt(PHARMA)
+
+    assert "Total duration: 30 s" in prompt
+    assert "Aspect ratio: 16:9" in prompt
+    assert "drowsiness, dry mouth and headache" in prompt
+    assert '"safety"' in prompt
+    assert '"NarrationSegment"' in prompt
+
+
+def test_an_answer_that_breaks_the_requests_constraints_is_rejected_with_words():
+    request = PHARMA.model_copy(update={"duration_s": 20})
+    scenes = (
+        '[{"index":0,"duration_s":15,"visual_prompt":"a field"},{"index":1,"duration_s":15,"visual_prompt":"a sky"}]'
+    )
+    good_for_30 = f'{{"title":"t","duration_s":30,"scenes":{scenes},"needs_narration":false}}'
+
+    with pytest.raises(ValueError, match="duration_s must be 20"):
+        parse_script(good_for_30, request)
+
+
+async def test_a_pharma_script_comes_back_valid_with_a_safety_segment(fake):
+    drafted = await writer_for(fake).write(PHARMA)
+
+    assert drafted.script.duration_s == 30
+    assert drafted.script.ad_type == "pharmaceutical"
+    assert drafted.script.narration[-1].kind == "safety"
+    assert drafted.cost_usd > 0
+    assert fake.stats.creates["openai/gpt-4o"] == 1
+
+
+async def test_invalid_json_is_retried_with_the_error_fed_back(fake):
+    fake.config.invalid_script_next = 1
+
+    drafted = await writer_for(fake).write(PHARMA)
+
+    assert drafted.script.scenes
+    prompts = [p.input["prompt"] for p in fake.predictions.values()]
+    assert len(prompts) == 2
+    assert "Your previous answer was rejected: it was not valid JSON" in prompts[1]
+
+
+async def test_a_model_that_never_answers_valid_json_fails_the_job_plainly(fake):
+    fake.config.invalid_script_next = 5
+
+    with pytest.raises(PermanentError, match="the script model did not return a valid script"):
+        await writer_for(fake).write(PHARMA)
+
+    assert fake.stats.creates["openai/gpt-4o"] == 3
+
+
+async def test_style_references_are_described_once_and_close_every_scene_prompt(fake):
+    request = PHARMA.model_copy(update={"style_reference_urls": ["https://example.test/a.jpg"]})
+
+    drafted = await writer_for(fake).write(request)
+
+    assert drafted.script.style_notes == STYLE_DESCRIPTION
+    assert all(s.visual_prompt.endswith(f"Style: {STYLE_DESCRIPTION}") for s in drafted.script.scenes)
+    with_images = [p for p in fake.predictions.values() if p.input.get("image_input")]
+    assert len(with_images) == 1
