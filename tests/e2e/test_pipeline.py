@@ -6,17 +6,16 @@ scene-to-scene continuity on the stored clips, captions covering the narration, 
 
 from __future__ import annotations
 
-import time
+import itertools
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 
 from shared.script import NarrationTrack, Script
-from tests.e2e.conftest import RunningStack
 from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
+from tests.stack_harness import RunningStack, wait_until_ended
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -24,7 +23,7 @@ PHARMA = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor if Claritex is right for you.",
+    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
     "duration_s": 12,
     "aspect_ratio": "16:9",
     "resolution": "720p",
@@ -42,16 +41,6 @@ GENERAL = {
 SIZES = {"16:9": (1280, 720), "9:16": (720, 1280)}
 
 
-def _wait_until_ended(client: httpx.Client, job_id: str, timeout_s: float = 240) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
-        if job["status"] in {"completed", "failed", "cancelled"}:
-            return job
-        time.sleep(0.5)
-    raise AssertionError(f"job {job_id} did not end within {timeout_s}s")
-
-
 def _download(url: str, path: Path) -> Path:
     with httpx.stream("GET", url, timeout=60) as response:
         response.raise_for_status()
@@ -65,19 +54,16 @@ def _download(url: str, path: Path) -> Path:
 def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Both ads, submitted together (they run concurrently through the stages) and downloaded."""
     work = tmp_path_factory.mktemp("ads")
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=stack.env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id=stack.env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=stack.env["AWS_SECRET_ACCESS_KEY"],
-    )
+    s3: Any = stack.aws("s3")
     results: dict[str, dict[str, Any]] = {}
     with stack.client() as client:
-        submitted = {name: client.post("/api/v1/generate", json=body) for name, body in (("pharma", PHARMA), ("general", GENERAL))}
+        submitted = {
+            name: client.post("/api/v1/generate", json=body)
+            for name, body in (("pharma", PHARMA), ("general", GENERAL))
+        }
         for name, response in submitted.items():
             assert response.status_code == 202, response.text
-            job = _wait_until_ended(client, response.json()["job_id"])
+            job = wait_until_ended(client, response.json()["job_id"])
             assert job["status"] == "completed", job
             prefix = f"users/e2e-user/jobs/{job['job_id']}/"
             script = Script.model_validate_json(
@@ -111,7 +97,8 @@ def test_the_ad_has_one_h264_stream_at_the_requested_size_and_30_fps_and_one_aac
     video = finished[name]["video"]
     (picture,), (sound,) = streams(video, "video"), streams(video, "audio")
     body = PHARMA if name == "pharma" else GENERAL
-    assert picture["codec_name"] == "h264" and picture["pix_fmt"] == "yuv420p"
+    assert picture["codec_name"] == "h264"
+    assert picture["pix_fmt"] == "yuv420p"
     assert (picture["width"], picture["height"]) == SIZES[body["aspect_ratio"]]
     assert picture["r_frame_rate"] == "30/1"
     assert sound["codec_name"] == "aac"
@@ -133,7 +120,7 @@ def test_the_ad_is_normalised_to_its_loudness_target(finished, name):
 def test_each_scene_opens_on_the_last_frame_of_the_scene_before(finished, name):
     clips = finished[name]["clips"]
     assert len(clips) >= 2
-    for before, after in zip(clips, clips[1:], strict=False):
+    for before, after in itertools.pairwise(clips):
         joined = mean_abs_diff(gray_frame(before, last=True), gray_frame(after, at_s=0))
         unrelated = mean_abs_diff(gray_frame(clips[0], at_s=0), gray_frame(after, last=True))
         assert joined < 3.0, f"{after.name} does not start where {before.name} ends ({joined:.1f}/255)"
@@ -148,7 +135,8 @@ def test_the_captions_are_webvtt_and_cover_every_narration_segment(finished):
         if "-->" in line:
             start, end = (part.strip().split()[0] for part in line.split("-->"))
             cues.append((_seconds(start), _seconds(end)))
-    assert cues and all(end > start for start, end in cues)
+    assert cues
+    assert all(end > start for start, end in cues)
     for segment in finished["pharma"]["timings"].segments:
         middle = (segment.start_s + segment.end_s) / 2
         assert any(start <= middle <= end for start, end in cues), f"no cue covers {segment.text[:30]!r}"
