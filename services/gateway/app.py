@@ -1,0 +1,98 @@
+"""The gateway's app factory: routes, auth, error shape, OpenAPI, CORS, the web page.
+
+`create_app(settings, connections=None)` owns its AWS clients in a lifespan unless a test hands
+it `connections`; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from services.gateway.auth import authenticate, load_api_keys
+from services.gateway.errors import http_error, validation_error
+from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
+from services.gateway.routes.progress import job_events
+from services.gateway.routes.submit import generate
+from services.gateway.routes.system import health, ready, usage
+from services.gateway.views import API_PREFIX
+from shared.config import Settings
+from shared.connections import Connections, connect
+
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def _connections(state: State) -> Connections:
+    connections: Connections = state.connections
+    return connections
+
+
+async def _settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def _cors(settings: Settings) -> CORSConfig | None:
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        allow_credentials=False,
+    )
+
+
+def create_app(settings: Settings, connections: Connections | None = None) -> Litestar:
+    @asynccontextmanager
+    async def own_connections(app: Litestar) -> AsyncIterator[None]:
+        if connections is not None:
+            app.state.connections = connections
+            yield
+            return
+        async with connect(settings) as owned:
+            app.state.connections = owned
+            yield
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[generate, get_job, list_jobs, cancel_job, retry_job, job_events, usage],
+        dependencies={"user_id": Provide(authenticate)},
+        security=[{"BearerAuth": []}],
+    )
+    return Litestar(
+        route_handlers=[
+            api,
+            health,
+            ready,
+            create_static_files_router(path="/", directories=[STATIC_DIR], html_mode=True, include_in_schema=False),
+        ],
+        dependencies={"conn": Provide(_connections), "settings": Provide(_settings)},
+        lifespan=[own_connections],
+        state=State({"settings": settings, "api_keys": load_api_keys(settings.api_keys)}),
+        exception_handlers={ValidationException: validation_error, HTTPException: http_error},
+        request_max_body_size=MAX_BODY_BYTES,
+        cors_config=_cors(settings),
+        openapi_config=OpenAPIConfig(
+            title="PharmaGen",
+            version="1.0.0",
+            description="Turn a brief into a finished 30-second video ad.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", description="API key")}
+            ),
+        ),
+    )

@@ -1,0 +1,135 @@
+"""`pharmagen`: submit a brief and watch it, list, show, cancel and retry jobs — over the gateway's HTTP API."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+app = typer.Typer(help="PharmaGen: turn a brief into a finished video ad.", no_args_is_help=True)
+jobs_app = typer.Typer(help="List, show, cancel and retry your jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+console = Console()
+
+UrlOption = Annotated[str, typer.Option("--url", envvar="PHARMAGEN_URL", help="Gateway base URL")]
+KeyOption = Annotated[str, typer.Option("--api-key", envvar="PHARMAGEN_API_KEY", help="Your API key")]
+DEFAULT_URL = "http://127.0.0.1:8080"
+POLL_S = 1.0
+TERMINAL = {"completed", "failed", "cancelled"}
+
+
+def _client(url: str, api_key: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"{url.rstrip('/')}/api/v1", headers={"Authorization": f"Bearer {api_key}"}, timeout=30
+    )
+
+
+def _checked(response: httpx.Response) -> Any:
+    if response.is_error:
+        body = response.json() if "json" in response.headers.get("content-type", "") else {}
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in body.get("errors", []))
+        console.print(f"[red]{response.status_code}: {body.get('detail', response.text)}[/red] {fields}")
+        raise typer.Exit(1)
+    return response.json()
+
+
+def _watch(client: httpx.Client, job_id: str) -> dict[str, Any]:
+    """Polls the job and draws one bar per stage until it ends."""
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.fields[state]}")) as bars:
+        job = _checked(client.get(f"/jobs/{job_id}"))
+        overall = bars.add_task("job", total=100, state=job["status"])
+        tasks = {name: bars.add_task(name, total=1, state="pending") for name in job["stages"]}
+        while True:
+            for name, stage in job["stages"].items():
+                done = stage["status"] in {"succeeded", "skipped"}
+                bars.update(tasks[name], completed=1 if done else 0, state=stage["status"])
+            bars.update(overall, completed=job["progress"], state=job["status"])
+            if job["status"] in TERMINAL:
+                return dict(job)
+            time.sleep(POLL_S)
+            job = _checked(client.get(f"/jobs/{job_id}"))
+
+
+@app.command()
+def generate(
+    *,
+    brief: Annotated[str | None, typer.Option(help="The brief, if no --file")] = None,
+    file: Annotated[Path | None, typer.Option(help="A JSON request (the API's fields)")] = None,
+    ad_type: Annotated[str | None, typer.Option(help="general or pharmaceutical")] = None,
+    brand: Annotated[str | None, typer.Option()] = None,
+    side_effects: Annotated[str | None, typer.Option()] = None,
+    duration_s: Annotated[int | None, typer.Option()] = None,
+    out: Annotated[Path, typer.Option(help="Where the MP4 goes")] = Path("out"),
+    wait: Annotated[bool, typer.Option(help="Watch progress and download the result")] = True,
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Submit a brief, show per-stage progress, and download the finished MP4 into out/."""
+    request: dict[str, Any] = json.loads(file.read_text()) if file else {}
+    options = {
+        "brief": brief,
+        "ad_type": ad_type,
+        "brand": brand,
+        "side_effects": side_effects,
+        "duration_s": duration_s,
+    }
+    request.update({k: v for k, v in options.items() if v is not None})
+    with _client(url, api_key) as client:
+        submitted = _checked(client.post("/generate", json=request))
+        console.print(f"job [bold]{submitted['job_id']}[/bold] {submitted['status']}")
+        if not wait:
+            return
+        job = _watch(client, submitted["job_id"])
+        if job["status"] != "completed":
+            error = job.get("error") or {}
+            console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
+            raise typer.Exit(1)
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / f"{job['job_id']}.mp4"
+        with httpx.stream("GET", job["outputs"]["video_url"], timeout=120) as video, target.open("wb") as sink:
+            for chunk in video.iter_bytes():
+                sink.write(chunk)
+        console.print(f"[green]done[/green] {target} (cost ${job['cost_usd']:.2f})")
+
+
+@jobs_app.command("list")
+def list_jobs(
+    limit: int = 20, cursor: str | None = None, url: UrlOption = DEFAULT_URL, api_key: KeyOption = ""
+) -> None:
+    """Your jobs, newest first."""
+    with _client(url, api_key) as client:
+        params: dict[str, Any] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = _checked(client.get("/jobs", params=params))
+    table = Table("job_id", "status", "progress", "created_at", "brief")
+    for job in page["jobs"]:
+        table.add_row(job["job_id"], job["status"], f"{job['progress']} %", job["created_at"], job["brief"][:50])
+    console.print(table)
+    if page.get("next_cursor"):
+        console.print(f"more: --cursor {page['next_cursor']}")
+
+
+@jobs_app.command("show")
+def show(job_id: str, url: UrlOption = DEFAULT_URL, api_key: KeyOption = "") -> None:
+    """A job's status, stages, error and output links (JSON)."""
+    with _client(url, api_key) as client:
+        console.print_json(data=_checked(client.get(f"/jobs/{job_id}")))
+
+
+@jobs_app.command("cancel")
+def cancel(job_id: str, url: UrlOption = DEFAULT_URL, api_key: KeyOption = "") -> None:
+    with _client(url, api_key) as client:
+        console.print(_checked(client.post(f"/jobs/{job_id}/cancel"))["status"])
+
+
+@jobs_app.command("retry")
+def retry(job_id: str, url: UrlOption = DEFAULT_URL, api_key: KeyOption = "") -> None:
+    """Restart a failed job from its failed stage(s)."""
+    with _client(url, api_key) as client:
+        console.print(_checked(client.post(f"/jobs/{job_id}/retry"))["status"])

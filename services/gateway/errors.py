@@ -1,0 +1,46 @@
+"""Every client error the API returns has one shape: `{"detail", "errors": [{"field", "message"}]}`.
+
+Bad input is a 422 naming the fields at fault; other client errors keep their status (400, 401,
+404, 409, 413, 415, 429) and headers (`Retry-After`, `WWW-Authenticate`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+from services.gateway.schemas import ErrorBody, FieldError
+
+
+def _field_errors(extra: Any) -> list[FieldError]:
+    if not isinstance(extra, list):
+        return []
+    errors = []
+    for item in extra:
+        if isinstance(item, dict) and "message" in item:
+            errors.append(
+                FieldError(field=str(item.get("key") or item.get("source") or "body"), message=item["message"])
+            )
+    return errors
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
+    errors = _field_errors(exc.extra)
+    if not errors:  # not a field problem: malformed JSON, an unreadable body
+        return Response(ErrorBody(status_code=400, detail=exc.detail), status_code=400)
+    names = ", ".join(dict.fromkeys(e.field for e in errors))
+    body = ErrorBody(status_code=422, detail=f"invalid request: {names}", errors=errors)
+    return Response(body, status_code=422)
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    body = ErrorBody(status_code=exc.status_code, detail=exc.detail)
+    return Response(body, status_code=exc.status_code, headers=exc.headers or None)
+
+
+def error_spec(description: str) -> ResponseSpec:
+    """An OpenAPI response entry for an error this API writes (no generated examples: they do not serialise)."""
+    return ResponseSpec(ErrorBody, description=description, generate_examples=False)

@@ -1,0 +1,103 @@
+"""POST /generate: validate, write the ledger, publish job.submitted, answer 202 at once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Request, Response, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, HTTPException
+from litestar.params import HeaderParameter
+
+from services.gateway.errors import error_spec
+from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
+from services.gateway.views import links_for
+from shared.config import Settings
+from shared.connections import Connections
+from shared.events import make_event, new_correlation_id
+from shared.job import Job
+from shared.ledger import IdempotencyConflict
+
+RETRY_AFTER_S = 30
+
+
+class TooManyActiveJobs(HTTPException):
+    status_code = 429
+
+
+async def _active_jobs(conn: Connections, user_id: str, cap: int) -> int:
+    """Active jobs among the user's most recent ones: active jobs are recent, so a short page is enough."""
+    jobs, _ = await conn.ledger.list_jobs(user_id, limit=cap * 3)
+    return sum(1 for job in jobs if not job.terminal)
+
+
+def _still_waiting(job: Job) -> bool:
+    return job.status == "queued" and job.stage("script").status == "pending"
+
+
+async def _require_json(request: Request[Any, Any, Any]) -> None:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise ClientException(status_code=415, detail="send the request body as application/json")
+
+
+@post(
+    "/generate",
+    status_code=202,
+    before_request=_require_json,
+    summary="Submit a brief",
+    responses={
+        409: error_spec("Idempotency-Key reused with a different body"),
+        413: error_spec("Body too large"),
+        415: error_spec("Not application/json"),
+        422: error_spec("Invalid field(s)"),
+        429: error_spec("Too many active jobs"),
+    },
+)
+async def generate(
+    data: GenerateRequest,
+    user_id: NamedDependency[str],
+    conn: NamedDependency[Connections],
+    settings: NamedDependency[Settings],
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=200, required=False)
+    ] = None,
+) -> Response[SubmitResponse]:
+    """Queues a job; the same Idempotency-Key with the same body returns the first job (202 again)."""
+    if await _active_jobs(conn, user_id, settings.max_active_jobs) >= settings.max_active_jobs:
+        raise TooManyActiveJobs(
+            detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    request = data.to_request()
+    try:
+        job, created = await conn.ledger.create_job(
+            job_id=uuid.uuid4().hex,
+            user_id=user_id,
+            request=request,
+            correlation_id=new_correlation_id(),
+            idempotency_key=idempotency_key,
+            request_hash=request_hash(request) if idempotency_key else None,
+        )
+    except IdempotencyConflict as exc:
+        raise ClientException(
+            status_code=409, detail="this Idempotency-Key was already used with a different request body"
+        ) from exc
+    # A repeat re-publishes while the job still waits: harmless (same event id) and it heals a lost publish.
+    if created or _still_waiting(job):
+        await conn.bus.publish(
+            make_event(
+                "job.submitted",
+                job_id=job.job_id,
+                user_id=job.user_id,
+                correlation_id=job.correlation_id,
+                generation=job.generation,
+            )
+        )
+    links = links_for(job.job_id)
+    return Response(
+        SubmitResponse(job_id=job.job_id, status=job.status, links=links),
+        status_code=202,
+        headers={"Location": links.self},
+    )

@@ -1,0 +1,145 @@
+"""The HTTP schemas: what the API accepts and returns, kept apart from the ledger's and the wire's models."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from shared.request import AdRequest
+
+
+class GenerateRequest(AdRequest):
+    """The body of POST /generate: exactly AdRequest's fields.
+
+    AdRequest checks the pharmaceutical rule on the whole model; here it is checked on `side_effects`
+    itself so the 4xx names the field.
+    """
+
+    model_config = ConfigDict(validate_default=True, title="GenerateRequest")
+
+    @field_validator("side_effects", mode="after")
+    @classmethod
+    def _required_for_pharma(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("ad_type") == "pharmaceutical" and not value:
+            raise ValueError("side_effects is required for pharmaceutical ads")
+        return value
+
+    def to_request(self) -> AdRequest:
+        return AdRequest.model_validate(self.model_dump(mode="json"))
+
+
+def request_hash(request: AdRequest) -> str:
+    """sha256 of the canonical JSON of the validated request: equal bodies give equal hashes."""
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx the API writes itself: a sentence, and for bad input the fields at fault."""
+
+    status_code: int
+    detail: str
+    errors: list[FieldError] = []
+
+
+class JobLinks(BaseModel):
+    self: str
+    events: str
+    cancel: str
+    retry: str
+
+
+class SubmitResponse(BaseModel):
+    job_id: str
+    status: str
+    links: JobLinks
+
+
+class StageView(BaseModel):
+    status: str
+    attempts: int
+    started_at: float | None = None
+    finished_at: float | None = None
+    elapsed_s: float | None = None
+    error: str | None = None
+
+
+class JobProgress(BaseModel):
+    """One server-sent `status` event."""
+
+    job_id: str
+    status: str
+    progress: int
+    error_stage: str | None = None
+    error_reason: str | None = None
+    stages: dict[str, StageView]
+
+
+class JobError(BaseModel):
+    stage: str | None
+    reason: str
+
+
+class JobOutputs(BaseModel):
+    """Short-lived presigned URLs; fetch the job again for fresh ones."""
+
+    expires_in_s: int
+    video_url: str
+    video_download_url: str
+    thumbnail_url: str | None = None
+    captions_url: str | None = None
+    captions_download_url: str | None = None
+
+
+class JobView(BaseModel):
+    job_id: str
+    status: str
+    progress: int
+    created_at: str
+    updated_at: str
+    stages: dict[str, StageView]
+    error: JobError | None = None
+    cost_usd: float
+    video_duration_s: float | None = None
+    request: dict[str, Any]
+    outputs: JobOutputs | None = None
+    links: JobLinks
+
+
+class JobSummary(BaseModel):
+    job_id: str
+    status: str
+    progress: int
+    created_at: str
+    brief: str
+    links: JobLinks
+
+
+class JobPage(BaseModel):
+    jobs: list[JobSummary]
+    next_cursor: str | None = None
+
+
+class UsagePeriod(BaseModel):
+    period: str
+    jobs: int = 0
+    video_seconds: float = 0.0
+    cost_usd: float = 0.0
+
+
+class UsageView(BaseModel):
+    user_id: str
+    periods: list[UsagePeriod]
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, str] = {}

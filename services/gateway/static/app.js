@@ -1,0 +1,134 @@
+// PharmaGen web page: plain fetch + EventSource. EventSource cannot send headers, so the SSE stream
+// (and only it) takes the key as ?access_token=; everything else sends Authorization: Bearer.
+"use strict";
+const API = "/api/v1";
+const $ = (id) => document.getElementById(id);
+let stream = null;
+let currentJob = null;
+
+const key = () => localStorage.getItem("pharmagen.apiKey") || "";
+const headers = () => ({ "Authorization": `Bearer ${key()}`, "Content-Type": "application/json" });
+
+async function api(path, options = {}) {
+  const response = await fetch(API + path, { ...options, headers: headers() });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(body.detail || response.statusText), { body });
+  return body;
+}
+
+function requestFromForm(form) {
+  const data = new FormData(form);
+  const body = { brief: data.get("brief"), ad_type: data.get("ad_type"), narration: $("narration").checked };
+  for (const name of ["brand", "side_effects", "voice", "music_mood", "webhook_url", "aspect_ratio", "resolution"]) {
+    const value = (data.get(name) || "").trim();
+    if (value) body[name] = value;
+  }
+  body.duration_s = Number(data.get("duration_s"));
+  body.loudness_lufs = Number(data.get("loudness_lufs"));
+  const urls = (data.get("style_reference_urls") || "").split("\n").map((u) => u.trim()).filter(Boolean);
+  if (urls.length) body.style_reference_urls = urls;
+  return body;
+}
+
+async function submitBrief(event) {
+  event.preventDefault();
+  $("form-errors").textContent = "";
+  try {
+    const job = await api("/generate", { method: "POST", body: JSON.stringify(requestFromForm(event.target)) });
+    await loadJobs();
+    watch(job.job_id);
+  } catch (error) {
+    const fields = (error.body && error.body.errors) || [];
+    $("form-errors").textContent = fields.length
+      ? fields.map((f) => `${f.field}: ${f.message}`).join("; ") : error.message;
+  }
+}
+
+async function loadJobs() {
+  const list = $("jobs");
+  list.replaceChildren();
+  if (!key()) return;
+  const page = await api("/jobs?limit=20");
+  for (const job of page.jobs) {
+    const item = document.createElement("li");
+    item.dataset.jobId = job.job_id;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Watch";
+    button.setAttribute("aria-label", `Watch job ${job.job_id}`);
+    button.addEventListener("click", () => watch(job.job_id));
+    item.append(`${job.brief.slice(0, 60)} — ${job.status} (${job.progress} %)`, button);
+    list.append(item);
+  }
+}
+
+function render(job) {
+  $("job-detail").hidden = false;
+  $("job-title").textContent = `Job ${job.job_id}`;
+  $("job-status").textContent = job.status;
+  $("job-progress").value = job.progress;
+  $("job-percent").textContent = `${job.progress} %`;
+  $("live").textContent = `Job ${job.status}, ${job.progress} percent`;
+  const stages = $("stages");
+  stages.replaceChildren();
+  for (const [name, stage] of Object.entries(job.stages)) {
+    const item = document.createElement("li");
+    item.dataset.status = stage.status;
+    item.textContent = `${name}: ${stage.status}${stage.attempts > 1 ? ` (attempt ${stage.attempts})` : ""}`
+      + (stage.elapsed_s != null ? ` — ${stage.elapsed_s.toFixed(1)} s` : "");
+    stages.append(item);
+  }
+  $("job-error").textContent = job.error_reason ? `${job.error_stage}: ${job.error_reason}` : "";
+  $("cancel").hidden = ["completed", "failed", "cancelled"].includes(job.status);
+  $("retry").hidden = job.status !== "failed";
+}
+
+async function showResult(jobId) {
+  const job = await api(`/jobs/${jobId}`);
+  if (!job.outputs) return;
+  $("result").hidden = false;
+  $("video").src = job.outputs.video_url;
+  $("download-video").href = job.outputs.video_download_url;
+  $("download-captions").href = job.outputs.captions_download_url || "#";
+  $("download-captions").hidden = !job.outputs.captions_download_url;
+}
+
+function watch(jobId) {
+  if (stream) stream.close();
+  currentJob = jobId;
+  $("result").hidden = true;
+  const url = `${API}/jobs/${jobId}/events?access_token=${encodeURIComponent(key())}`;
+  stream = new EventSource(url);
+  stream.addEventListener("status", (event) => render(JSON.parse(event.data)));
+  stream.addEventListener("end", async (event) => {
+    stream.close();
+    const job = JSON.parse(event.data);
+    render(job);
+    if (job.status === "completed") await showResult(jobId);
+    await loadJobs();
+  });
+}
+
+async function act(action) {
+  if (!currentJob) return;
+  try {
+    await api(`/jobs/${currentJob}/${action}`, { method: "POST" });
+    watch(currentJob);
+  } catch (error) {
+    $("job-error").textContent = error.message;
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("api-key").value = key();
+  $("key-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    localStorage.setItem("pharmagen.apiKey", $("api-key").value.trim());
+    loadJobs().catch((error) => { $("form-errors").textContent = error.message; });
+  });
+  $("generate-form").addEventListener("submit", submitBrief);
+  $("refresh").addEventListener("click", () => loadJobs());
+  $("cancel").addEventListener("click", () => act("cancel"));
+  $("retry").addEventListener("click", () => act("retry"));
+  loadJobs().catch(() => {});
+});

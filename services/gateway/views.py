@@ -1,0 +1,84 @@
+"""Turns ledger jobs into the API's views; a completed job's outputs become presigned URLs."""
+
+from __future__ import annotations
+
+from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
+from shared.job import Job
+from shared.storage import Storage
+
+API_PREFIX = "/api/v1"
+
+
+def links_for(job_id: str) -> JobLinks:
+    base = f"{API_PREFIX}/jobs/{job_id}"
+    return JobLinks(self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry")
+
+
+def _error(job: Job) -> JobError | None:
+    if job.status == "failed":
+        return JobError(stage=job.error_stage, reason=job.error_reason or "the job failed")
+    if job.status == "cancelled":
+        return JobError(stage=None, reason="the job was cancelled")
+    return None
+
+
+async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
+    video_key = job.outputs.get("video_key")
+    if job.status != "completed" or not video_key:
+        return None
+    thumbnail_key = job.outputs.get("thumbnail_key")
+    captions_key = job.outputs.get("captions_key")
+    return JobOutputs(
+        expires_in_s=ttl_s,
+        video_url=await storage.presign_get(video_key, ttl_s=ttl_s),
+        video_download_url=await storage.presign_get(video_key, ttl_s=ttl_s, download_name=f"{job.job_id}.mp4"),
+        thumbnail_url=await storage.presign_get(thumbnail_key, ttl_s=ttl_s) if thumbnail_key else None,
+        captions_url=await storage.presign_get(captions_key, ttl_s=ttl_s) if captions_key else None,
+        captions_download_url=(
+            await storage.presign_get(captions_key, ttl_s=ttl_s, download_name=f"{job.job_id}.vtt")
+            if captions_key
+            else None
+        ),
+    )
+
+
+def stage_views(job: Job) -> dict[str, StageView]:
+    return {
+        name: StageView(
+            status=state.status,
+            attempts=state.attempts,
+            started_at=state.started_at,
+            finished_at=state.finished_at,
+            elapsed_s=state.elapsed_s,
+            error=state.error,
+        )
+        for name, state in job.stages.items()
+    }
+
+
+async def job_view(job: Job, storage: Storage, *, presign_ttl_s: int) -> JobView:
+    return JobView(
+        job_id=job.job_id,
+        status=job.status,
+        progress=job.progress,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        stages=stage_views(job),
+        error=_error(job),
+        cost_usd=round(job.cost_usd, 6),
+        video_duration_s=job.video_duration_s,
+        request=job.request.model_dump(mode="json"),
+        outputs=await _outputs(job, storage, presign_ttl_s),
+        links=links_for(job.job_id),
+    )
+
+
+def job_summary(job: Job) -> JobSummary:
+    return JobSummary(
+        job_id=job.job_id,
+        status=job.status,
+        progress=job.progress,
+        created_at=job.created_at,
+        brief=job.request.brief[:200],
+        links=links_for(job.job_id),
+    )

@@ -1,0 +1,306 @@
+"""The gateway over real HTTP: a `python -m services.gateway` process against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import httpx
+import pytest
+
+from shared.aws import sync_client
+from shared.bootstrap import Created
+from shared.config import Settings
+from shared.connections import Connections, connect
+from tests.fakes.gateway_process import RunningGateway, running_gateway
+
+pytestmark = pytest.mark.integration
+
+USERS = [f"user{i}" for i in range(60)]
+STRANGER = "stranger"
+CAP = 3
+BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}
+_next_user = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def gateway(aws: Created, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    log_path = tmp_path_factory.mktemp("gateway") / "gateway.log"
+    with running_gateway(
+        users=[*USERS, STRANGER], log_path=log_path, extra_env={"PHARMAGEN_MAX_ACTIVE_JOBS": str(CAP)}
+    ) as gw:
+        yield gw
+
+
+@pytest.fixture
+def user() -> str:
+    """A user no other test in this module has touched (each test starts below the active-job cap)."""
+    return USERS[next(_next_user)]
+
+
+@pytest.fixture
+def api(gateway: RunningGateway, user: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{gateway.base_url}/api/v1", headers=gateway.headers(user), timeout=10) as client:
+        yield client
+
+
+def submit(api: httpx.Client, body: dict[str, object] | None = None, *, key: str | None = None) -> httpx.Response:
+    return api.post("/generate", json=body or BRIEF, headers={"Idempotency-Key": key} if key else {})
+
+
+def on_ledger(settings: Settings, action: Callable[[Connections], Awaitable[object]]) -> None:
+    """Drives the ledger directly, as a worker would, with the test's own connections."""
+
+    async def run() -> None:
+        async with connect(settings) as conn:
+            await action(conn)
+
+    asyncio.run(run())
+
+
+def field_names(response: httpx.Response) -> set[str]:
+    return {error["field"] for error in response.json()["errors"]}
+
+
+def test_health_answers_without_credentials(gateway: RunningGateway) -> None:
+    response = httpx.get(f"{gateway.base_url}/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_ready_checks_ledger_bus_and_storage(gateway: RunningGateway) -> None:
+    response = httpx.get(f"{gateway.base_url}/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"ledger": "ok", "bus": "ok", "storage": "ok"}
+
+
+def test_openapi_schema_and_docs_are_served(gateway: RunningGateway) -> None:
+    schema = httpx.get(f"{gateway.base_url}/schema/openapi.json").json()
+    assert "/api/v1/generate" in schema["paths"]
+    assert httpx.get(f"{gateway.base_url}/schema/swagger").status_code == 200
+
+
+def test_submit_answers_202_with_job_id_and_location(api: httpx.Client) -> None:
+    response = submit(api)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued"
+    assert response.headers["location"] == f"/api/v1/jobs/{body['job_id']}"
+    assert api.get(response.headers["location"].removeprefix("/api/v1")).json()["status"] == "queued"
+
+
+def test_submitted_job_reaches_the_script_queue(api: httpx.Client, aws: Created, settings: Settings) -> None:
+    job_id = submit(api).json()["job_id"]
+    assert f"{job_id}:job.submitted:0" in _event_ids_on_script_queue(aws, settings, job_id)
+
+
+def _event_ids_on_script_queue(aws: Created, settings: Settings, job_id: str, timeout_s: float = 5.0) -> set[str]:
+    """Peeks (visibility 0, nothing deleted) until an event for the job shows up."""
+    sqs = sync_client(settings, "sqs")
+    deadline = time.monotonic() + timeout_s
+    found: set[str] = set()
+    while time.monotonic() < deadline and not found:
+        messages = sqs.receive_message(
+            QueueUrl=aws.queue_urls["script"], MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=1
+        ).get("Messages", [])
+        found = {json.loads(m["Body"])["event_id"] for m in messages if json.loads(m["Body"])["job_id"] == job_id}
+    return found
+
+
+def test_missing_key_is_401(gateway: RunningGateway) -> None:
+    response = httpx.post(f"{gateway.base_url}/api/v1/generate", json=BRIEF)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_wrong_key_is_401(gateway: RunningGateway) -> None:
+    response = httpx.get(f"{gateway.base_url}/api/v1/jobs", headers={"Authorization": "Bearer not-a-key"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"), [("GET", ""), ("POST", "/cancel"), ("POST", "/retry"), ("GET", "/events")]
+)
+def test_another_users_job_is_404(gateway: RunningGateway, api: httpx.Client, method: str, suffix: str) -> None:
+    job_id = submit(api).json()["job_id"]
+    stranger = gateway.headers(STRANGER)
+    response = httpx.request(method, f"{gateway.base_url}/api/v1/jobs/{job_id}{suffix}", headers=stranger)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "no such job"
+
+
+def test_unknown_job_is_404(api: httpx.Client) -> None:
+    assert api.get("/jobs/does-not-exist").status_code == 404
+
+
+def test_same_idempotency_key_and_body_returns_the_same_job(api: httpx.Client) -> None:
+    first = submit(api, key="order-1")
+    again = submit(api, key="order-1")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json()["job_id"] == first.json()["job_id"]
+    assert len(api.get("/jobs").json()["jobs"]) == 1
+
+
+def test_same_idempotency_key_with_another_body_is_409(api: httpx.Client) -> None:
+    submit(api, key="order-2")
+    response = submit(api, {**BRIEF, "duration_s": 20}, key="order-2")
+    assert response.status_code == 409
+
+
+def test_pagination_walks_every_job_newest_first(api: httpx.Client) -> None:
+    created = []
+    for _ in range(5):
+        job_id = submit(api).json()["job_id"]
+        api.post(f"/jobs/{job_id}/cancel")  # stay below the active-job cap
+        created.append(job_id)
+    first = api.get("/jobs", params={"limit": 3}).json()
+    second = api.get("/jobs", params={"limit": 3, "cursor": first["next_cursor"]}).json()
+    listed = [job["job_id"] for job in first["jobs"] + second["jobs"]]
+    assert listed == created[::-1]
+
+
+def test_a_forged_cursor_is_400(api: httpx.Client) -> None:
+    assert api.get("/jobs", params={"cursor": "not-base64-json"}).status_code == 400
+
+
+def test_cancel_ends_the_job_and_a_second_cancel_is_409(api: httpx.Client) -> None:
+    job_id = submit(api).json()["job_id"]
+    cancelled = api.post(f"/jobs/{job_id}/cancel")
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert api.post(f"/jobs/{job_id}/cancel").status_code == 409
+
+
+def test_retry_of_a_job_that_has_not_failed_is_409(api: httpx.Client) -> None:
+    job_id = submit(api).json()["job_id"]
+    assert api.post(f"/jobs/{job_id}/retry").status_code == 409
+
+
+def test_retry_of_a_failed_job_restarts_its_failed_stage(api: httpx.Client, aws: Created, settings: Settings) -> None:
+    job_id = submit(api).json()["job_id"]
+
+    async def fail_in_script(conn: Connections) -> None:
+        await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
+        await conn.ledger.fail_job(job_id, stage_name="script", reason="the brief could not be planned")
+
+    on_ledger(settings, fail_in_script)
+    failed = api.get(f"/jobs/{job_id}").json()
+    assert failed["error"] == {"stage": "script", "reason": "the brief could not be planned"}
+    retried = api.post(f"/jobs/{job_id}/retry")
+    assert retried.status_code == 202
+    assert (retried.json()["status"], retried.json()["stages"]["script"]["status"]) == ("running", "pending")
+    assert f"{job_id}:job.submitted:1" in _event_ids_on_script_queue(aws, settings, job_id)
+
+
+def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, settings: Settings) -> None:
+    job_id = submit(api).json()["job_id"]
+    key = f"users/x/jobs/{job_id}/final/ad.mp4"
+
+    async def complete(conn: Connections) -> None:
+        for stage_name in ("script", "narration", "clips", "music", "composer"):
+            await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
+            await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
+        await conn.storage.upload_bytes(b"not really an mp4", key)
+        await conn.ledger.complete_job(job_id, outputs={"video_key": key}, video_duration_s=12.0)
+
+    on_ledger(settings, complete)
+    job = api.get(f"/jobs/{job_id}").json()
+    assert (job["status"], job["progress"]) == ("completed", 100)
+    assert all(stage["elapsed_s"] is not None for stage in job["stages"].values())
+    assert httpx.get(job["outputs"]["video_url"]).content == b"not really an mp4"
+    download = httpx.get(job["outputs"]["video_download_url"])
+    assert "attachment" in download.headers["content-disposition"]
+
+
+def test_the_active_job_cap_answers_429_with_retry_after(api: httpx.Client) -> None:
+    for _ in range(CAP):
+        assert submit(api).status_code == 202
+    refused = submit(api)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"brief": "short"}, "brief"),
+        ({**BRIEF, "duration_s": 61}, "duration_s"),
+        ({**BRIEF, "duration_s": 7}, "duration_s"),
+        ({**BRIEF, "ad_type": "pharmaceutical"}, "side_effects"),
+        ({**BRIEF, "style_reference_urls": ["http://example.com/a.png"]}, "style_reference_urls"),
+        ({**BRIEF, "style_reference_urls": [f"https://example.com/{i}.png" for i in range(4)]}, "style_reference_urls"),
+        ({**BRIEF, "aspect_ratio": "4:3"}, "aspect_ratio"),
+        ({**BRIEF, "loudness_lufs": 0}, "loudness_lufs"),
+        ({**BRIEF, "webhook_url": "not a url"}, "webhook_url"),
+        ({**BRIEF, "colour": "red"}, "colour"),
+        ({"duration_s": 30}, "brief"),
+    ],
+)
+def test_invalid_fields_are_422_naming_the_field(api: httpx.Client, body: dict[str, object], field: str) -> None:
+    response = submit(api, body)
+    assert response.status_code == 422
+    assert field in field_names(response)
+
+
+def test_malformed_json_is_400(api: httpx.Client) -> None:
+    response = api.post("/generate", content=b'{"brief": ', headers={"content-type": "application/json"})
+    assert response.status_code == 400
+
+
+def test_a_body_that_is_not_an_object_is_4xx(api: httpx.Client) -> None:
+    assert 400 <= api.post("/generate", json=["a", "b"]).status_code < 500
+
+
+def test_wrong_content_type_is_415(api: httpx.Client) -> None:
+    response = api.post("/generate", content=json.dumps(BRIEF).encode(), headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_an_oversized_body_is_413(api: httpx.Client) -> None:
+    response = api.post("/generate", json={**BRIEF, "brief": "x" * 70_000})
+    assert response.status_code == 413
+
+
+async def test_progress_stream_reports_changes_until_the_job_ends(
+    gateway: RunningGateway, api: httpx.Client, user: str
+) -> None:
+    job_id = submit(api).json()["job_id"]
+    url = f"{gateway.base_url}/api/v1/jobs/{job_id}/events"
+    events: list[tuple[str, dict[str, object]]] = []
+    params = {"access_token": gateway.keys[user]}
+    async with httpx.AsyncClient(timeout=10) as client, client.stream("GET", url, params=params) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        kind = ""
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                kind = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                events.append((kind, json.loads(line.split(":", 1)[1])))
+                if len(events) == 1:
+                    await asyncio.to_thread(api.post, f"/jobs/{job_id}/cancel")
+    assert [(kind, data["status"]) for kind, data in events] == [
+        ("status", "queued"),
+        ("status", "cancelled"),
+        ("end", "cancelled"),
+    ]
+
+
+def test_progress_stream_without_a_token_is_401(gateway: RunningGateway, api: httpx.Client) -> None:
+    job_id = submit(api).json()["job_id"]
+    assert httpx.get(f"{gateway.base_url}/api/v1/jobs/{job_id}/events").status_code == 401
+
+
+def test_usage_lists_the_callers_periods(api: httpx.Client, user: str, settings: Settings) -> None:
+    on_ledger(settings, lambda conn: conn.ledger.add_usage(user, jobs=2, video_s=60.0, cost_usd=1.5, period="2026-01"))
+    body = api.get("/usage").json()
+    assert body["user_id"] == user
+    assert body["periods"] == [{"period": "2026-01", "jobs": 2, "video_seconds": 60.0, "cost_usd": 1.5}]
+
+
+def test_the_web_page_is_served_at_the_root(gateway: RunningGateway) -> None:
+    response = httpx.get(f"{gateway.base_url}/")
+    assert response.status_code == 200
+    assert "PharmaGen" in response.text
