@@ -29,6 +29,8 @@ from shared.errors import JobCancelled, PermanentError
 from shared.events import Event, PoisonMessage, make_event, parse_event
 from shared.job import Job
 from shared.ledger import Claim
+from shared.metrics import METRICS
+from shared.ops.retention import mark_failed_assets
 from shared.queue import Message, Queue
 from shared.stage import Handler, SideHandler, StageContext, StageResult
 from shared.topology import Stage
@@ -100,13 +102,21 @@ class Delivery:
             event.job_id, self.stage.name, owner=self.owner, lease_s=self.lease_s
         )
         if claim.granted and claim.job is not None:
-            await self._run_claimed(event, claim.job, message, log.bind(resumed=claim.kind == "resumed"))
+            with METRICS.in_flight(self.stage.name):
+                await self._run_claimed(event, claim.job, message, log.bind(resumed=claim.kind == "resumed"))
             return
         await self._settle_refusal(claim, message, log)
 
     async def _settle_refusal(self, claim: Claim, message: Message, log: Any) -> None:
         if claim.kind == "missing":
             await self._leave_for_dlq(message, "message.unknown_job", "no such job in the ledger")
+            return
+        if claim.kind == "busy" and claim.job is not None and self._owner_seems_gone(claim.job):
+            # The owner stopped heartbeating. It may have died holding this very message, whose
+            # visibility runs out a moment before the lease does: acking would lose the job.
+            remaining_s = (claim.job.stage(self.stage.name).lease_expires_at or 0.0) - time.time()
+            log.info("stage.owner_silent", retry_in_s=math.ceil(max(0.0, remaining_s)) + 1)
+            await self.queue.set_visibility(message, math.ceil(max(0.0, remaining_s)) + 1)
             return
         if claim.kind == "done" and claim.job is not None:
             stored = claim.job.completion_event(self.stage.name)
@@ -116,6 +126,11 @@ class Delivery:
         else:
             log.info("stage.not_claimed", reason=claim.kind)
         await self.queue.delete(message)
+
+    def _owner_seems_gone(self, job: Job) -> bool:
+        """A live owner renews its lease every heartbeat, so it never has less than a lease minus a beat left."""
+        lease_expires_at = job.stage(self.stage.name).lease_expires_at or 0.0
+        return lease_expires_at - time.time() < self.lease_s - 2 * self.heartbeat_s
 
     async def _run_claimed(self, event: Event, job: Job, message: Message, log: Any) -> None:
         log.info("stage.started")
@@ -172,6 +187,7 @@ class Delivery:
             await self._complete_job(job, result, log)
         await self.conn.bus.publish(event)
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
+        METRICS.stage_succeeded(self.stage.name, elapsed_s)
 
     async def _complete_job(self, job: Job, result: StageResult, log: Any) -> None:
         payload = result.payload.model_dump()
@@ -188,6 +204,7 @@ class Delivery:
 
     async def _fail_job(self, job: Job, reason: str, log: Any) -> None:
         log.warning("stage.failed", reason=reason)
+        METRICS.stage_failed(self.stage.name)
         if await self.conn.ledger.fail_job(job.job_id, stage_name=self.stage.name, reason=reason):
             await self.conn.bus.publish(
                 make_event(
@@ -199,6 +216,7 @@ class Delivery:
                     generation=job.generation,
                 )
             )
+            await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired
 
     async def _retry_or_give_up(self, job: Job, message: Message, exc: Exception, log: Any) -> None:
         reason = _describe(exc)
@@ -208,6 +226,7 @@ class Delivery:
             return
         delay_s = self.backoff.delay_s(message.receive_count)
         log.warning("stage.retrying", reason=reason, retry_in_s=delay_s)
+        METRICS.stage_retried(self.stage.name)
         await self.conn.ledger.release_stage(job.job_id, self.stage.name, owner=self.owner, error=reason)
         await self.queue.set_visibility(message, delay_s)
 
@@ -253,6 +272,11 @@ class Delivery:
         """While the handler runs, keep the message invisible and the lease alive."""
 
         async def beat() -> None:
+            if self.lease_s < self.stage.visibility_timeout_s:
+                # A lease shorter than the queue's visibility: a crash before the first beat would
+                # otherwise hide the message for the whole queue timeout, long after the lease ran out.
+                with contextlib.suppress(Exception):
+                    await self.queue.set_visibility(message, int(self.lease_s))
             while True:
                 await asyncio.sleep(self.heartbeat_s)
                 try:

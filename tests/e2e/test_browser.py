@@ -1,13 +1,11 @@
 """The web page in headless Chromium (Playwright): paste a key, submit a brief, watch the job's progress.
 
-Against the gateway + emulator only, the job stays queued (no workers run). With
-PHARMAGEN_E2E_STACK=<base url> and PHARMAGEN_E2E_API_KEY pointing at a running full stack,
-`test_the_finished_video_plays_in_the_page` also follows the job to 100 % and loads the video.
+Against the gateway + emulator only, the job stays queued (no workers run); against the whole
+stack as processes (the e2e `stack` fixture), the page follows the job to 100 % and loads the video.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pytest
 
 from shared.bootstrap import Created
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.stack_harness import RunningStack
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,10 +84,10 @@ def test_a_field_error_is_shown_by_name(page: Any, page_gateway: RunningGateway)
     expect(page.locator("#form-errors")).to_contain_text("side_effects")
 
 
-@pytest.mark.skipif(not os.environ.get("PHARMAGEN_E2E_STACK"), reason="set PHARMAGEN_E2E_STACK to a running full stack")
-def test_the_finished_video_plays_in_the_page(page: Any) -> None:
+def test_the_finished_video_plays_in_the_page(page: Any, stack: RunningStack) -> None:
+    """Against the whole stack as processes: progress reaches 100 % and the video element loads."""
     from playwright.sync_api import expect
 
-    _submit_brief(page, os.environ["PHARMAGEN_E2E_STACK"].rstrip("/"), os.environ["PHARMAGEN_E2E_API_KEY"])
-    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=180_000)
+    _submit_brief(page, stack.url, stack.api_key)
+    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=240_000)
     page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)

@@ -1,0 +1,1 @@
+"""Operator tools: dead-letter queues, queue depth, failed jobs' assets (the `pharmagen-ops` CLI)."""

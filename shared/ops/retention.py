@@ -1,0 +1,81 @@
+"""Failed jobs' assets: tagged for lifecycle expiry when a job fails, untagged when it is retried, cleaned on demand.
+
+The bucket's lifecycle rule (terraform storage module) expires objects tagged
+`pharmagen-status=failed` after the retention window, so a retry or a replay within the window
+resumes from the stored outputs. The emulator runs no lifecycle rules: `cleanup_failed` does
+the same expiry by hand for jobs that failed before a cut-off.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from shared.job import Job
+from shared.storage import Storage, job_prefix
+
+STATUS_TAG = "pharmagen-status"
+FAILED_TAG = {STATUS_TAG: "failed"}
+RETRIED_TAG = {STATUS_TAG: "retried"}
+
+
+async def mark_failed_assets(storage: Storage, job: Job) -> int:
+    """Tags the job's objects for expiry. Never raises: a failed tag costs storage, not the job's outcome."""
+    try:
+        return await storage.tag_prefix(job_prefix(job.user_id, job.job_id), FAILED_TAG)
+    except Exception as exc:
+        structlog.get_logger().warning("assets.tag_failed", job_id=job.job_id, reason=f"{type(exc).__name__}: {exc}")
+        return 0
+
+
+async def mark_retried_assets(storage: Storage, job: Job) -> int:
+    """Replaces the failed tag so the lifecycle rule no longer expires a job that runs again. Never raises."""
+    try:
+        return await storage.tag_prefix(job_prefix(job.user_id, job.job_id), RETRIED_TAG)
+    except Exception as exc:
+        structlog.get_logger().warning("assets.untag_failed", job_id=job.job_id, reason=f"{type(exc).__name__}: {exc}")
+        return 0
+
+
+@dataclass(frozen=True)
+class ExpiredJob:
+    job_id: str
+    user_id: str
+    finished_at: float
+
+
+async def expired_failures(
+    dynamodb: Any, jobs_table: str, *, older_than_s: float, now_s: float | None = None
+) -> list[ExpiredJob]:
+    """Failed jobs that finished before the cut-off (a scan: an operator's occasional tool, not a hot path)."""
+    cutoff = (now_s if now_s is not None else time.time()) - older_than_s
+    found: list[ExpiredJob] = []
+    paginator = dynamodb.get_paginator("scan")
+    async for page in paginator.paginate(
+        TableName=jobs_table,
+        FilterExpression="#status = :failed AND finished_at < :cutoff",
+        ProjectionExpression="job_id, user_id, finished_at",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":failed": {"S": "failed"}, ":cutoff": {"N": repr(cutoff)}},
+    ):
+        found += [
+            ExpiredJob(item["job_id"]["S"], item["user_id"]["S"], float(item["finished_at"]["N"]))
+            for item in page.get("Items", [])
+        ]
+    return found
+
+
+async def delete_failed_assets(s3: Any, bucket: str, job: ExpiredJob) -> int:
+    """Deletes the job's objects that still carry the failed tag (what the lifecycle rule would expire)."""
+    deleted = 0
+    paginator = s3.get_paginator("list_objects_v2")
+    async for page in paginator.paginate(Bucket=bucket, Prefix=job_prefix(job.user_id, job.job_id)):
+        for item in page.get("Contents", []):
+            tags = (await s3.get_object_tagging(Bucket=bucket, Key=item["Key"])).get("TagSet", [])
+            if {"Key": STATUS_TAG, "Value": FAILED_TAG[STATUS_TAG]} in tags:
+                await s3.delete_object(Bucket=bucket, Key=item["Key"])
+                deleted += 1
+    return deleted
