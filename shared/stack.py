@@ -78,7 +78,7 @@ class Stack:
                     print(f"{service.label:<12}| exited with {service.process.returncode}; restarting", flush=True)
                     await self.start(service)
 
-    async def stop(self, grace_s: float = 20.0) -> None:
+    async def stop(self, grace_s: float = 30.0) -> None:
         self.stopping = True
         running = [s.process for s in self.services if s.process and s.process.returncode is None]
         for process in running:
@@ -116,6 +116,8 @@ def parse_scale(values: list[str]) -> dict[str, int]:
 def stack_env(emulator: Emulator, api_key: str, base: Mapping[str, str]) -> dict[str, str]:
     env = {**base, **emulator.env(), "PYTHONUNBUFFERED": "1"}
     env.setdefault("PHARMAGEN_LOG_FORMAT", "console")
+    # Shorter long polls locally: a stopping worker waits out its poll (see Worker._receive).
+    env.setdefault("PHARMAGEN_POLL_WAIT_S", "10")
     env.setdefault("PHARMAGEN_API_KEYS", f"{api_key}:demo-user")
     return env
 

@@ -59,15 +59,20 @@ class Worker:
         self.in_flight.pop(task, None)
 
     async def _receive(self, free: int, stop: asyncio.Event) -> list[Message]:
-        """A long poll that returns early (with nothing) when a stop is requested."""
+        """A long poll; on a stop request, whatever the poll still brings is handed straight back.
+
+        A long poll cannot be withdrawn: the queue may still give it a message after the client
+        stops listening, and that message would stay hidden for a whole visibility timeout. So
+        the poll is awaited (it ends within `poll_wait_s`) and anything it got is made visible again.
+        """
         receive = asyncio.create_task(self.delivery.queue.receive(max_messages=free, wait_s=self.poll_wait_s))
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({receive, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
         if receive not in done:
-            receive.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await receive
+            with contextlib.suppress(Exception):
+                for message in await asyncio.wait_for(receive, self.poll_wait_s + 5):
+                    await self.delivery.queue.set_visibility(message, 0)
             return []
         try:
             return receive.result()
