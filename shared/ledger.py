@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from shared.job import DONE_STAGE_STATUSES, Job, StageState
+from shared.job import DONE_STAGE_STATUSES, TERMINAL_JOB_STATUSES, Job, StageState
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, stage
 
@@ -171,6 +171,20 @@ class Ledger:
         last = response.get("LastEvaluatedKey")
         next_cursor = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last and jobs else None
         return jobs, next_cursor
+
+    async def active_job_count(self, user_id: str, *, recent: int) -> int:
+        """Unfinished jobs among the user's `recent` newest (active jobs are recent); reads statuses only."""
+        response = await self._db.query(
+            TableName=self.jobs_table,
+            IndexName=JOBS_BY_USER_INDEX,
+            KeyConditionExpression="user_id = :u",
+            ExpressionAttributeValues={":u": {"S": user_id}},
+            ExpressionAttributeNames={"#status": "status"},
+            ProjectionExpression="#status",
+            ScanIndexForward=False,
+            Limit=recent,
+        )
+        return sum(1 for item in response.get("Items", []) if item["status"]["S"] not in TERMINAL_JOB_STATUSES)
 
     async def _update(
         self, job_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]

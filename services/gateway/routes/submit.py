@@ -28,8 +28,7 @@ class TooManyActiveJobs(HTTPException):
 
 async def _active_jobs(conn: Connections, user_id: str, cap: int) -> int:
     """Active jobs among the user's most recent ones: active jobs are recent, so a short page is enough."""
-    jobs, _ = await conn.ledger.list_jobs(user_id, limit=cap * 3)
-    return sum(1 for job in jobs if not job.terminal)
+    return await conn.ledger.active_job_count(user_id, recent=cap * 3)
 
 
 def _still_waiting(job: Job) -> bool:
