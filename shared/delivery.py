@@ -272,11 +272,6 @@ class Delivery:
         """While the handler runs, keep the message invisible and the lease alive."""
 
         async def beat() -> None:
-            if self.lease_s < self.stage.visibility_timeout_s:
-                # A lease shorter than the queue's visibility: a crash before the first beat would
-                # otherwise hide the message for the whole queue timeout, long after the lease ran out.
-                with contextlib.suppress(Exception):
-                    await self.queue.set_visibility(message, int(self.lease_s))
             while True:
                 await asyncio.sleep(self.heartbeat_s)
                 try:

@@ -14,12 +14,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -81,10 +83,10 @@ class Emulator:
         self.processes.clear()
 
 
-def _spawn(port: int, log_path: Path | None) -> subprocess.Popen[bytes]:
+def _spawn(port: int, log_path: Path | None, *, serialize: bool = False) -> subprocess.Popen[bytes]:
     out = log_path.open("ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.emulator", "--port", str(port)],
+        [sys.executable, "-m", "shared.emulator", "--port", str(port), *(["--serialize"] if serialize else [])],
         stdout=out,
         stderr=subprocess.STDOUT,
         env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"},
@@ -101,7 +103,8 @@ def start_emulator(
         log_dir.mkdir(parents=True, exist_ok=True)
     emulator = Emulator(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dynamodb_port}")
     for p, name in ((port, "moto"), (dynamodb_port, "moto-dynamodb")):
-        emulator.processes.append(_spawn(p, log_dir / f"{name}.log" if log_dir else None))
+        log_path = log_dir / f"{name}.log" if log_dir else None
+        emulator.processes.append(_spawn(p, log_path, serialize=name == "moto-dynamodb"))
     try:
         for proc, url in zip(emulator.processes, (emulator.endpoint_url, emulator.dynamodb_endpoint_url), strict=True):
             _wait_ready(url, proc, timeout_s)
@@ -120,17 +123,45 @@ def running_emulator(**kwargs: object) -> Iterator[Emulator]:
         emulator.stop()
 
 
-def serve(port: int, host: str = "127.0.0.1") -> None:
+class _OneRequestAtATime:
+    """WSGI wrapper that answers one request at a time.
+
+    moto's DynamoDB checks a condition and then writes with no lock, so two concurrent conditional
+    updates of one item could both pass (two owners claiming one stage). Real DynamoDB applies each
+    item write atomically; serialising the DynamoDB process restores that. Not for the SQS process,
+    whose long polls would block everyone.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
+def serve(port: int, host: str = "127.0.0.1", *, serialize: bool = False) -> None:
     """Run one moto server in this process, without its per-request log lines (they cost throughput)."""
-    from moto.server import main as moto_main
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto_main(["-H", host, "-p", str(port)])
+    os.environ.setdefault("MOTO_PORT", str(port))  # as moto's own entry point does: it builds some URLs from it
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(
+        host,
+        port,
+        _OneRequestAtATime(app) if serialize else app,
+        threaded=True,
+        request_handler=MotoRequestHandler,
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=4566)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--serialize", action="store_true", help="answer one request at a time (DynamoDB)")
     args = parser.parse_args()
-    serve(args.port, args.host)
+    serve(args.port, args.host, serialize=args.serialize)

@@ -1,4 +1,4 @@
-"""The events that restart a job's unfinished stages: used by retry (gateway) and by the DLQ replay tool.
+"""Resuming a failed job from its failed stage: used by retry (gateway) and by the DLQ replay tool.
 
 A stage restarts when it receives again what it consumes. For `script` that is a fresh
 `job.submitted`; for the others it is the stored completion events of the upstream stages
@@ -7,8 +7,12 @@ that already finished. Stages already done are left alone (their outputs are kep
 
 from __future__ import annotations
 
+from shared.bus import Bus
 from shared.events import Event, make_event
 from shared.job import Job
+from shared.ledger import Ledger
+from shared.ops.retention import mark_retried_assets
+from shared.storage import Storage
 from shared.topology import JOB_STAGES, Stage
 
 
@@ -23,11 +27,14 @@ def _upstream_events(job: Job, stage: Stage) -> list[Event]:
     return found
 
 
-def restart_events(job: Job) -> list[Event]:
-    """For every stage not done, the events it consumes that were already produced; no event twice."""
+def restart_events(job: Job, *, except_stage: str | None = None) -> list[Event]:
+    """For every stage not done (but `except_stage`), the events it consumes that were already produced; no event twice.
+
+    An event that `except_stage` alone consumes is left out: that stage gets its replayed dead letter instead.
+    """
     events: dict[str, Event] = {}
     for stage in JOB_STAGES:
-        if job.stage(stage.name).done:
+        if job.stage(stage.name).done or stage.name == except_stage:
             continue
         if "job.submitted" in stage.consumes:
             submitted = make_event(
@@ -41,3 +48,22 @@ def restart_events(job: Job) -> list[Event]:
         for event in _upstream_events(job, stage):
             events.setdefault(event.event_id, event)
     return list(events.values())
+
+
+async def resume_failed_job(
+    ledger: Ledger, bus: Bus, storage: Storage, job: Job, *, replaying_stage: str | None = None
+) -> Job | None:
+    """Turns a failed job back into a running one: failed stages reset, assets kept, restart events published.
+
+    `replaying_stage` is a stage whose dead letter is being sent back to it: it gets that message,
+    not a restart event. Returns the reset job, or None when the job was not failed.
+    """
+    if job.status != "failed" or not await ledger.reset_for_retry(job):
+        return None
+    reset = await ledger.get_job(job.job_id)
+    if reset is None:
+        return None
+    for event in restart_events(reset, except_stage=replaying_stage):
+        await bus.publish(event)
+    await mark_retried_assets(storage, reset)
+    return reset

@@ -18,14 +18,10 @@ from typing import Literal
 import structlog
 
 from shared.bus import Bus
-from shared.events import Event
-from shared.job import Job
 from shared.ledger import Ledger
 from shared.ops.dlq import DeadLetter, DeadLetterQueue
-from shared.ops.retention import mark_retried_assets
-from shared.recovery import restart_events
+from shared.recovery import resume_failed_job
 from shared.storage import Storage
-from shared.topology import JOB_STAGES
 
 ReplayMethod = Literal["message-move", "receive-send-delete"]
 REPLAY_HOLD_S = 60  # how long a taken message stays hidden while it is sent back
@@ -40,12 +36,6 @@ class ReplayReport:
     move_error: str | None = None
 
 
-def other_stage_events(job: Job, replayed_stage: str) -> list[Event]:
-    """The restart events some unfinished stage other than `replayed_stage` consumes (that one gets the replay)."""
-    others = [s for s in JOB_STAGES if s.name != replayed_stage and not job.stage(s.name).done]
-    return [event for event in restart_events(job) if any(event.event_type in s.consumes for s in others)]
-
-
 @dataclass
 class Replayer:
     dlq: DeadLetterQueue
@@ -58,14 +48,10 @@ class Replayer:
         if not self.dlq.stage.in_job:  # a side stage (the notifier) must not revive the job it reports on
             return False
         job = await self.ledger.get_job(job_id)
-        if job is None or job.status != "failed" or not await self.ledger.reset_for_retry(job):
+        if job is None:
             return False
-        reset = await self.ledger.get_job(job_id)
-        if reset is not None:
-            for event in other_stage_events(reset, self.dlq.stage.name):
-                await self.bus.publish(event)
-            await mark_retried_assets(self.storage, reset)
-        return True
+        resumed = await resume_failed_job(self.ledger, self.bus, self.storage, job, replaying_stage=self.dlq.stage.name)
+        return resumed is not None
 
     async def replay(self, *, job_id: str | None = None, use_move_api: bool = True) -> ReplayReport:
         """Every dead letter (job_id None) or one job's back to the source queue."""

@@ -9,7 +9,8 @@ import pytest
 from shared.events import Event, make_event
 from shared.job import Job, StageState
 from shared.ops.dlq import DeadLetter
-from shared.ops.replay import Replayer, other_stage_events
+from shared.ops.replay import Replayer
+from shared.recovery import restart_events
 from shared.request import AdRequest
 from shared.topology import stage
 from tests.fakes.memory_storage import MemoryStorage
@@ -150,7 +151,7 @@ async def test_a_notifier_dead_letter_never_revives_the_failed_job_it_reports():
 def test_the_other_unfinished_stages_get_their_restart_events_and_the_replayed_one_does_not():
     job = _job(status="running", script="succeeded", clips="pending", narration="pending", music="succeeded")
 
-    events = other_stage_events(job, "clips")
+    events = restart_events(job, except_stage="clips")
 
     assert sorted(e.event_type for e in events) == ["music.completed", "script.completed"]
 
@@ -158,7 +159,7 @@ def test_the_other_unfinished_stages_get_their_restart_events_and_the_replayed_o
 def test_nothing_else_restarts_when_only_the_replayed_stage_is_unfinished_upstream_of_the_composer():
     job = _job(status="running", script="failed")
 
-    events = other_stage_events(job, "script")
+    events = restart_events(job, except_stage="script")
 
     assert events == []
 

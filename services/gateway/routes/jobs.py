@@ -19,7 +19,7 @@ from shared.config import Settings
 from shared.connections import Connections
 from shared.events import make_event
 from shared.job import Job
-from shared.recovery import restart_events
+from shared.recovery import resume_failed_job
 
 _NOT_FOUND = {404: error_spec("No such job for this user")}
 _CONFLICT = {409: error_spec("The job is not in a state that allows this")}
@@ -102,9 +102,7 @@ async def retry_job(
     settings: NamedDependency[Settings],
 ) -> JobView:
     job = await owned_job(conn, user_id, job_id)
-    if job.status != "failed" or not await conn.ledger.reset_for_retry(job):
+    reset = await resume_failed_job(conn.ledger, conn.bus, conn.storage, job)
+    if reset is None:
         raise ClientException(status_code=409, detail=f"only a failed job can be retried (this one is {job.status})")
-    reset = await owned_job(conn, user_id, job_id)
-    for event in restart_events(reset):
-        await conn.bus.publish(event)
     return await job_view(reset, conn.storage, presign_ttl_s=settings.presign_ttl_s)

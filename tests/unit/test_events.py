@@ -1,0 +1,83 @@
+"""The event contract: round trips on the wire, recognisable duplicates, and poison detection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from shared.events import (
+    EVENT_CLASSES,
+    JobFailed,
+    PoisonMessage,
+    ScriptCompletedPayload,
+    dump_event,
+    event_id_for,
+    make_event,
+    parse_event,
+)
+from shared.topology import all_event_types
+
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "script.completed": {"script_key": "k", "duration_s": 30, "scene_count": 4, "needs_narration": True},
+    "narration.completed": {"audio_key": "a", "timings_key": "t", "duration_s": 29.5},
+    "narration.skipped": {"reason": "the script has no narration"},
+    "clips.completed": {"clip_keys": ["c0", "c1"], "duration_s": 30},
+    "music.completed": {"audio_key": "m", "duration_s": 30},
+    "job.completed": {"video_key": "v", "duration_s": 30},
+    "job.failed": {"stage": "clips", "reason": "the model refused the prompt"},
+}
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_CLASSES))
+def test_every_event_type_survives_a_round_trip_through_json(event_type: str):
+    event = make_event(event_type, job_id="j1", user_id="u1", payload=PAYLOADS.get(event_type))
+
+    assert parse_event(dump_event(event)) == event
+
+
+def test_the_same_outcome_of_the_same_job_gets_the_same_event_id():
+    payload = ScriptCompletedPayload(script_key="k", duration_s=30, scene_count=4, needs_narration=True)
+
+    first = make_event("script.completed", job_id="j1", user_id="u1", payload=payload)
+    again = make_event("script.completed", job_id="j1", user_id="u1", payload=payload)
+
+    assert first.event_id == again.event_id == event_id_for("j1", "script.completed")
+
+
+def test_a_retried_generation_gets_a_new_event_id():
+    assert event_id_for("j1", "job.submitted", generation=1) != event_id_for("j1", "job.submitted")
+
+
+def test_the_payload_type_follows_the_event_type():
+    event = parse_event(dump_event(make_event("job.failed", job_id="j", user_id="u", payload=PAYLOADS["job.failed"])))
+
+    assert isinstance(event, JobFailed)
+    assert event.payload.stage == "clips"
+
+
+def test_every_event_type_the_topology_routes_has_an_event_class():
+    assert set(all_event_types()) == set(EVENT_CLASSES)
+
+
+def _body(**changes: object) -> str:
+    body = json.loads(dump_event(make_event("job.submitted", job_id="j", user_id="u")))
+    body.update(changes)
+    return json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("not json at all", id="garbage"),
+        pytest.param(b"\xff\xfe", id="bytes"),
+        pytest.param("{}", id="empty-object"),
+        pytest.param(_body(schema_version=2), id="wrong-schema-version"),
+        pytest.param(_body(event_type="job.exploded"), id="unknown-event-type"),
+        pytest.param(_body(payload={"script_key": 1}, event_type="script.completed"), id="bad-payload"),
+    ],
+)
+def test_a_body_that_is_not_a_current_event_is_poison(body: str | bytes):
+    with pytest.raises(PoisonMessage):
+        parse_event(body)

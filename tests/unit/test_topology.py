@@ -1,0 +1,50 @@
+"""The one topology declaration is consistent, and its export says what `STAGES` says."""
+
+from __future__ import annotations
+
+from shared.topology import JOB_STAGES, STAGES, all_event_types, export, stage
+
+
+def test_the_export_lists_every_stage_with_its_queue_and_figures():
+    exported = export()["stages"]
+
+    assert list(exported) == [s.name for s in STAGES]
+    for declared in STAGES:
+        entry = exported[declared.name]
+        assert entry["queue"] == declared.queue_name
+        assert entry["dlq"] == declared.dlq_name
+        assert entry["consumes"] == list(declared.consumes)
+        assert entry["publishes"] == list(declared.publishes)
+        assert entry["visibility_timeout_s"] == declared.visibility_timeout_s
+        assert entry["max_receive_count"] == declared.max_receive_count
+        assert entry["concurrency"] == declared.concurrency
+        assert entry["module"] == declared.service_module
+
+
+def test_the_export_names_every_event_type_once():
+    event_types = export()["event_types"]
+
+    assert sorted(event_types) == sorted(set(event_types)) == sorted(all_event_types())
+
+
+def test_every_consumed_event_is_published_by_a_stage_or_by_the_gateway():
+    published = {"job.submitted", "job.failed", "job.cancelled"} | {e for s in STAGES for e in s.publishes}
+
+    assert {e for s in STAGES for e in s.consumes} <= published
+
+
+def test_a_stage_requires_only_job_stages_that_come_before_it():
+    order = [s.name for s in JOB_STAGES]
+
+    for declared in JOB_STAGES:
+        assert all(order.index(r) < order.index(declared.name) for r in declared.requires)
+
+
+def test_queue_names_are_unique():
+    names = [s.queue_name for s in STAGES] + [s.dlq_name for s in STAGES]
+
+    assert len(names) == len(set(names))
+
+
+def test_a_stage_is_found_by_name():
+    assert stage("clips").requires == ("script",)
