@@ -1,0 +1,4 @@
+output "key_arn" {
+  description = "ARN of the customer-managed data key."
+  value       = aws_kms_key.data.arn
+}

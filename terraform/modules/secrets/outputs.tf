@@ -1,0 +1,9 @@
+output "arns" {
+  description = "Secret key (replicate, openai) → ARN."
+  value       = { for key, s in aws_secretsmanager_secret.provider : key => s.arn }
+}
+
+output "names" {
+  description = "Secret key (replicate, openai) → name."
+  value       = { for key, s in aws_secretsmanager_secret.provider : key => s.name }
+}

@@ -1,0 +1,70 @@
+# The job ledger and the usage table (DESIGN.md §4). On-demand billing: load follows
+# submissions, which are bursty and small.
+
+resource "aws_dynamodb_table" "jobs" {
+  name                        = "${var.name_prefix}${var.topology.jobs_table}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "job_id"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "job_id"
+    type = "S"
+  }
+  attribute {
+    name = "user_id"
+    type = "S"
+  }
+  attribute {
+    name = "created_at"
+    type = "S"
+  }
+
+  # "My jobs", newest first, with pagination.
+  global_secondary_index {
+    name            = "user_id-created_at"
+    hash_key        = "user_id"
+    range_key       = "created_at"
+    projection_type = "ALL"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}
+
+resource "aws_dynamodb_table" "usage" {
+  name                        = "${var.name_prefix}${var.topology.usage_table}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "user_id"
+  range_key                   = "period"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "user_id"
+    type = "S"
+  }
+  attribute {
+    name = "period"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}
