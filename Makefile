@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps run up test lint format test-unit test-integration test-e2e bench chaos topology tf-validate checkov clean
+.PHONY: help setup system-deps run up test lint format test-unit test-integration test-e2e bench chaos topology tf-validate tf-emulator checkov clean run-fakes
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,8 +67,23 @@ bench: setup ## benchmarks: ratios measured side by side (not part of the test s
 	$(BIN)/python -m bench.compose_bench
 	$(BIN)/python -m bench.job_bench
 
+chaos: setup ## run the full chaos suite (faults against the whole local stack, long variants included)
+	CHAOS_FULL=1 $(BIN)/pytest -q -s -m chaos tests/chaos $(PYTEST_ARGS)
+
 topology: setup ## export the topology for terraform (terraform/topology.json)
 	$(BIN)/python -m shared.topology_export
 
+tf-validate: setup ## terraform fmt/validate offline, the per-stage plan and the topology export check
+	$(BIN)/pytest -q tests/unit/test_terraform_static.py tests/unit/test_terraform_per_stage.py tests/unit/test_topology_export.py
+
+tf-emulator: setup ## apply the messaging and storage modules to the emulator and check them
+	$(BIN)/pytest -q -m integration tests/integration/test_terraform_apply.py
+
+checkov: ## scan terraform/ with checkov (in its own virtualenv: its pins clash with ours)
+	scripts/checkov.sh --install && scripts/checkov.sh
+
 clean: ## remove the virtualenv, caches and outputs
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .stack out
+
+run-fakes: setup ## run the stack against the fake Replicate/OpenAI servers
+	scripts/run-with-fakes.sh $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
