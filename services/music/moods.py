@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.moods import DEFAULT_MOOD, mood_in
+
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
 
@@ -42,18 +44,7 @@ PROFILES: dict[str, MoodProfile] = {
     "dramatic": MoodProfile("dramatic", 80, 57, MINOR, (0, 5, 2, 6), 2, 2, 0.55, 0.08, 0.13, 0.26),
 }
 
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "calm": ("calm", "gentle", "soft", "relax", "peace", "serene", "quiet", "sooth", "morning", "ambient", "tender"),
-    "energetic": ("energetic", "energy", "upbeat", "sport", "active", "dynamic", "fast", "dance", "pump", "run"),
-    "dramatic": ("dramatic", "epic", "cinematic", "intense", "serious", "dark", "tense", "powerful"),
-    "uplifting": ("uplifting", "hope", "warm", "bright", "happy", "inspir", "joy", "optimis", "cheer"),
-}
-
 
 def profile_for(mood: str) -> MoodProfile:
-    """The first profile whose keyword appears in the mood text; uplifting when none does."""
-    text = mood.lower()
-    for name, words in _KEYWORDS.items():
-        if any(word in text for word in words):
-            return PROFILES[name]
-    return PROFILES["uplifting"]
+    """The profile of the mood named in the text; uplifting when it names none."""
+    return PROFILES[mood_in(mood) or DEFAULT_MOOD]

@@ -9,16 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.moods import DEFAULT_MOOD, mood_in
 from shared.request import AdRequest
-
-MOODS = ("calm", "energetic", "dramatic", "uplifting")
-
-_MOOD_WORDS: dict[str, tuple[str, ...]] = {
-    "calm": ("calm", "gentle", "soft", "relax", "peace", "serene", "quiet", "sooth", "morning", "tranquil"),
-    "energetic": ("energetic", "energy", "upbeat", "sport", "active", "dynamic", "fast", "athlet", "workout", "bold"),
-    "dramatic": ("dramatic", "epic", "cinematic", "intense", "serious", "powerful"),
-    "uplifting": ("uplifting", "hope", "warm", "bright", "happy", "inspir", "joy", "optimis", "family"),
-}
 
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "allergy": ("allerg", "hay fever", "pollen", "sneez", "itchy eyes"),
@@ -47,12 +39,12 @@ _NOT_BRANDS = frozenset({
 class BriefReading:
     brand: str  # "" when the brief names none
     category: str  # a key of the copybook
-    mood: str  # one of MOODS: drives light and pacing
+    mood: str  # one of shared.moods.MOODS: drives light and pacing
     music_mood: str  # what the music stage is asked for: the request's words when given
 
 
 def read_brief(request: AdRequest) -> BriefReading:
-    mood = _first_match(f"{request.music_mood or ''} {request.brief}".lower(), _MOOD_WORDS) or "uplifting"
+    mood = mood_in(f"{request.music_mood or ''} {request.brief}") or DEFAULT_MOOD
     category = _first_match(request.brief.lower(), _CATEGORY_WORDS)
     if category is None:
         category = "health" if request.ad_type == "pharmaceutical" else "product"
