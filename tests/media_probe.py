@@ -34,12 +34,18 @@ def integrated_loudness_lufs(path: Path) -> float:
     return float(match.group(1))
 
 
-def gray_frame(path: Path, *, at_s: float | None = None, last: bool = False, size: tuple[int, int] = (160, 90)) -> bytes:
-    """One frame, scaled down and grey, as raw bytes: enough to compare pictures."""
-    seek = ["-sseof", "-0.1"] if last else (["-ss", f"{at_s:.3f}"] if at_s is not None else [])
+def gray_frame(
+    path: Path, *, at_s: float | None = None, last: bool = False, size: tuple[int, int] = (160, 90)
+) -> bytes:
+    """One frame, scaled down and grey, as raw bytes: enough to compare pictures.
+
+    `last` decodes the final tenth of a second and keeps its last frame.
+    """
+    seek = ["-sseof", "-0.1"] if last else ["-ss", f"{at_s or 0.0:.3f}", "-frames:v", "1"]
+    scale = f"scale={size[0]}:{size[1]}"
     out = subprocess.run(
-        ["ffmpeg", "-v", "error", *seek, "-i", str(path), "-frames:v", "1" if not last else "999",
-         "-update", "1" if last else "0", "-vf", f"scale={size[0]}:{size[1]}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        ["ffmpeg", "-v", "error", *seek[:2], "-i", str(path), *seek[2:], "-vf", scale,
+         "-f", "rawvideo", "-pix_fmt", "gray", "-"],
         check=True, capture_output=True,
     ).stdout  # fmt: skip
     frame_bytes = size[0] * size[1]
@@ -47,7 +53,8 @@ def gray_frame(path: Path, *, at_s: float | None = None, last: bool = False, siz
 
 
 def mean_abs_diff(a: bytes, b: bytes) -> float:
-    assert len(a) == len(b) and a
+    assert len(a) == len(b)
+    assert a
     return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a)
 
 
