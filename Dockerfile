@@ -31,7 +31,7 @@ COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 USER 10001:10001
 # Workers answer no port; the gateway's ALB and ECS checks call /health (terraform/modules/compute).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["python", "-c", "import shared.worker"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["python", "-m", "shared.liveness"]
 CMD ["python", "-m", "services.gateway"]
 
 FROM base AS media

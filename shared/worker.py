@@ -15,17 +15,20 @@ import signal
 import socket
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import structlog
 
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.delivery import Delivery
+from shared.liveness import liveness_file, mark_alive
 from shared.logging import configure_logging
 from shared.queue import Message
 from shared.stage import Handler, SideHandler
 from shared.topology import Stage, stage
 
+LIVENESS_EVERY_S = 15.0
 BuildHandler = Callable[[Settings], Handler] | Callable[[Settings], SideHandler]
 
 
@@ -34,8 +37,17 @@ def owner_id(stage_name: str) -> str:
 
 
 class Worker:
-    def __init__(self, delivery: Delivery, *, concurrency: int, poll_wait_s: int, grace_s: float) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        *,
+        concurrency: int,
+        poll_wait_s: int,
+        grace_s: float,
+        liveness_path: Path | None = None,
+    ) -> None:
         self.delivery = delivery
+        self.liveness_path = liveness_path
         self.concurrency = concurrency
         self.poll_wait_s = poll_wait_s
         self.grace_s = grace_s
@@ -44,6 +56,7 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         self.log.info("worker.started", concurrency=self.concurrency, owner=self.delivery.owner)
+        keep_alive = asyncio.create_task(self._keep_alive())
         while not stop.is_set():
             free = self.concurrency - len(self.in_flight)
             if free <= 0:
@@ -54,6 +67,13 @@ class Worker:
                 self.in_flight[task] = message
                 task.add_done_callback(self._forget)
         await self._drain()
+        keep_alive.cancel()
+
+    async def _keep_alive(self) -> None:
+        """Marks the process alive while its event loop runs (a busy worker is alive, a wedged one is not)."""
+        while self.liveness_path is not None:
+            mark_alive(self.liveness_path)
+            await asyncio.sleep(LIVENESS_EVERY_S)
 
     def _forget(self, task: asyncio.Task[None]) -> None:
         self.in_flight.pop(task, None)
@@ -114,6 +134,7 @@ async def serve_stage(declared: Stage, handler: Handler | SideHandler, conn: Con
         concurrency=settings.worker_concurrency(declared.concurrency),
         poll_wait_s=settings.poll_wait_s,
         grace_s=settings.shutdown_grace_s,
+        liveness_path=liveness_file(settings),
     )
     await worker.run(stop)
 

@@ -20,7 +20,7 @@ locals {
   secret_env_names = { replicate = "REPLICATE_API_TOKEN", openai = "OPENAI_API_KEY" }
   gateway_port     = 8080
   # A worker has no port: the check proves the interpreter and the code import in the task.
-  worker_health = ["CMD", "python", "-c", "import shared.worker"]
+  worker_health = ["CMD", "python", "-m", "shared.liveness"]
   gateway_health = ["CMD", "python", "-c",
   "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${local.gateway_port}/health', timeout=3)"]
 }
