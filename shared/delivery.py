@@ -283,6 +283,10 @@ class Delivery:
                 except Exception as exc:  # a missed beat is survivable; the next one may land
                     log.warning("stage.heartbeat_failed", reason=_describe(exc))
 
+        if self.lease_s < self.stage.visibility_timeout_s:
+            # Until the first beat the message keeps the queue's (longer) timeout: a crash then
+            # would leave it hidden well past the lease. Align the two before the work starts.
+            await self.queue.set_visibility(message, int(self.lease_s))
         task = asyncio.create_task(beat())
         try:
             yield

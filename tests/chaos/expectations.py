@@ -1,0 +1,33 @@
+"""What a set of finished jobs should have cost at the fakes, derived from their own scripts and logs.
+
+One gpt-4o script and one Minimax track per job, one Veo prediction per scene, and one speech
+request per narration segment plus each re-speak the narration stage logged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from shared.topology import ASSETS_BUCKET
+from tests.chaos.harness import ledger_job, log_records
+from tests.stack_harness import RunningStack
+
+
+def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
+    s3: Any = stack.aws("s3")
+    respeaks = Counter(r["job_id"] for r in log_records(stack) if r.get("event") == "narration.respeaking")
+    expected: Counter[str] = Counter()
+    for job_id in job_ids:
+        script_key = json.loads(ledger_job(stack, job_id)["stages"]["script"]["event"])["payload"]["script_key"]
+        script = json.loads(s3.get_object(Bucket=ASSETS_BUCKET, Key=script_key)["Body"].read())
+        expected["openai/gpt-4o"] += 1
+        expected["minimax/music-1.5"] += 1
+        expected["google/veo-3.1"] += len(script["scenes"])
+        expected["tts"] += len(script["narration"]) + respeaks[job_id]
+    return expected
+
+
+def paid_calls(stats: dict[str, Any]) -> Counter[str]:
+    return Counter({k: v for k, v in stats.items() if k != "cancels"})

@@ -1,0 +1,283 @@
+"""What the chaos scenarios share: fake providers as processes, a probe on the topic, the ledger, the workers' pids.
+
+Everything here observes the stack from outside, as an operator would: SQS/SNS/DynamoDB through
+boto3 against the emulator, the fakes' `/_fake/stats`, the launcher's JSON log lines, and /proc
+to find which process holds which stage (a lease owner is `stage@host:pid:nonce`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from boto3.dynamodb.types import TypeDeserializer
+
+from shared.emulator import free_port
+from shared.topology import ASSETS_BUCKET, JOB_STAGES, JOBS_TABLE, STAGES, TOPIC_NAME
+from tests.stack_harness import REPO_ROOT, RunningStack
+
+TERMINAL = {"completed", "failed", "cancelled"}
+REPLICATE_TOKEN, OPENAI_KEY = "test-token", "sk-test"
+
+
+@dataclass
+class FakeProviders:
+    """The fake Replicate (scripted) and fake OpenAI, each its own process, as the stack's providers."""
+
+    replicate_url: str
+    openai_url: str
+    processes: list[subprocess.Popen[bytes]]
+
+    def env(self) -> dict[str, str]:
+        return {
+            "REPLICATE_API_TOKEN": REPLICATE_TOKEN,
+            "REPLICATE_BASE_URL": self.replicate_url,
+            "OPENAI_API_KEY": OPENAI_KEY,
+            "OPENAI_BASE_URL": f"{self.openai_url}/v1",
+        }
+
+    def stats(self) -> dict[str, Any]:
+        replicate = httpx.get(f"{self.replicate_url}/_fake/stats", timeout=10).json()
+        openai = httpx.get(f"{self.openai_url}/_fake/stats", timeout=10).json()
+        return {**replicate["creates"], "tts": openai["spoken"], "cancels": replicate["cancels"]}
+
+    def configure(self, *, replicate: dict[str, Any] | None = None, openai: dict[str, Any] | None = None) -> None:
+        for url, changes in ((self.replicate_url, replicate), (self.openai_url, openai)):
+            if changes:
+                httpx.post(f"{url}/_fake/config", json=changes, timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_fake_providers(log_dir: Path, *, latency_s: float = 0.05) -> FakeProviders:
+    replicate_port, openai_port = free_port(), free_port()
+    commands = [
+        [sys.executable, "-m", "tests.chaos.scripted_replicate", "--port", str(replicate_port),
+         "--latency-s", str(latency_s)],
+        [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(openai_port), "--token", OPENAI_KEY],
+    ]  # fmt: skip
+    processes = []
+    for i, argv in enumerate(commands):
+        with (log_dir / f"fake-{i}.log").open("wb") as log:
+            processes.append(subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT))
+    fakes = FakeProviders(f"http://127.0.0.1:{replicate_port}", f"http://127.0.0.1:{openai_port}", processes)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            fakes.stats()
+            return fakes
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                fakes.stop()
+                raise
+            time.sleep(0.2)
+
+
+@dataclass
+class Probe:
+    """An SQS queue subscribed to the topic with no filter: every event published, in order of arrival."""
+
+    stack: RunningStack
+    url: str = ""
+    seen: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        sqs, sns = self.stack.aws("sqs"), self.stack.aws("sns")
+        self.url = sqs.create_queue(QueueName="chaos-probe")["QueueUrl"]  # type: ignore[attr-defined]
+        arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]  # type: ignore[attr-defined]
+        subscription = sns.subscribe(TopicArn=topic_arn(self.stack), Protocol="sqs", Endpoint=arn,  # type: ignore[attr-defined]
+                                     ReturnSubscriptionArn=True)["SubscriptionArn"]  # fmt: skip
+        sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RawMessageDelivery",  # type: ignore[attr-defined]
+                                        AttributeValue="true")  # fmt: skip
+
+    def drain(self) -> list[dict[str, Any]]:
+        """The events that arrived since the last drain (also kept in `seen`)."""
+        sqs: Any = self.stack.aws("sqs")
+        fresh: list[dict[str, Any]] = []
+        while batch := sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+            "Messages", []
+        ):
+            fresh += [json.loads(m["Body"]) for m in batch]
+            sqs.delete_message_batch(
+                QueueUrl=self.url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)],
+            )
+        self.seen += fresh
+        return fresh
+
+    def distinct_event_ids(self, event_type: str, job_id: str) -> set[str]:
+        return {e["event_id"] for e in self.seen if e["event_type"] == event_type and e["job_id"] == job_id}
+
+
+def topic_arn(stack: RunningStack) -> str:
+    sns: Any = stack.aws("sns")
+    return next(str(t["TopicArn"]) for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{TOPIC_NAME}"))
+
+
+def publish(stack: RunningStack, event: dict[str, Any] | str, *, event_type: str) -> None:
+    sns: Any = stack.aws("sns")
+    body = event if isinstance(event, str) else json.dumps(event)
+    sns.publish(TopicArn=topic_arn(stack), Message=body,
+                MessageAttributes={"event_type": {"DataType": "String", "StringValue": event_type}})  # fmt: skip
+
+
+def ledger_job(stack: RunningStack, job_id: str) -> dict[str, Any]:
+    db: Any = stack.aws("dynamodb")
+    item = db.get_item(TableName=JOBS_TABLE, Key={"job_id": {"S": job_id}}, ConsistentRead=True).get("Item", {})
+    deserialize = TypeDeserializer().deserialize
+    job: dict[str, Any] = json.loads(json.dumps({k: deserialize(v) for k, v in item.items()}, default=float))
+    return job
+
+
+def queue_url(stack: RunningStack, name: str) -> str:
+    sqs: Any = stack.aws("sqs")
+    return str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def queue_depth(stack: RunningStack, name: str) -> tuple[int, int]:
+    """(visible, in flight) as SQS approximates them."""
+    sqs: Any = stack.aws("sqs")
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url(stack, name), AttributeNames=names)["Attributes"]
+    return int(attributes[names[0]]), int(attributes[names[1]])
+
+
+def dlq_bodies(stack: RunningStack, stage_name: str) -> list[str]:
+    """Every dead letter's body, left in place (received with a short hold, then made visible again)."""
+    sqs: Any = stack.aws("sqs")
+    url = queue_url(stack, next(s for s in STAGES if s.name == stage_name).dlq_name)
+    bodies: dict[str, str] = {}
+    handles = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=10).get("Messages", []):
+        bodies.update({m["MessageId"]: m["Body"] for m in batch})
+        handles += [m["ReceiptHandle"] for m in batch]
+    for handle in handles:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+    return list(bodies.values())
+
+
+def purge_dlqs(stack: RunningStack) -> None:
+    """Empties every DLQ by receiving and deleting (SQS allows one PurgeQueue a minute per queue)."""
+    sqs: Any = stack.aws("sqs")
+    for declared in STAGES:
+        url = queue_url(stack, declared.dlq_name)
+        while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30).get(
+            "Messages", []
+        ):
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+            sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+
+
+def service_pids(stack: RunningStack) -> dict[int, str]:
+    """pid → stage name of every stage service process the launcher runs now."""
+    modules = {s.service_module: s.name for s in STAGES}
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == stack.process.pid and b"-m" in argv:
+            module = argv[argv.index(b"-m") + 1].decode()
+            if module in modules:
+                found[int(entry.name)] = modules[module]
+    return found
+
+
+def running_owners(
+    stack: RunningStack, job_ids: list[str], *, min_running_s: float = 0.0
+) -> list[tuple[str, str, int]]:
+    """(job_id, stage, owner pid) for every stage some process has been working on for `min_running_s` or more."""
+    busy = []
+    now = time.time()
+    for job_id in job_ids:
+        job = ledger_job(stack, job_id)
+        if job.get("status") in TERMINAL:
+            continue
+        for declared in JOB_STAGES:
+            state = job.get("stages", {}).get(declared.name, {})
+            if (
+                state.get("status") == "running"
+                and state.get("owner")
+                and state.get("lease_expires_at", 0) > time.time()
+                and state.get("started_at", now) < now - min_running_s
+            ):
+                busy.append((job_id, declared.name, int(state["owner"].split(":")[1])))
+    return busy
+
+
+def kill(pid: int, signum: signal.Signals = signal.SIGKILL) -> bool:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def log_records(stack: RunningStack) -> list[dict[str, Any]]:
+    """The services' JSON log lines (the launcher prefixes each with `label | `)."""
+    records = []
+    for line in stack.log_path.read_text(errors="replace").splitlines():
+        _, sep, rest = line.partition("| ")
+        if sep and rest.startswith("{"):
+            try:
+                records.append(json.loads(rest))
+            except json.JSONDecodeError:
+                continue
+    return records
+
+
+def completions_per_stage(stack: RunningStack, job_ids: list[str]) -> Counter[tuple[str, str]]:
+    """How many times each (job, stage) recorded a completion — the runtime logs `stage.completed` once per run."""
+    wanted = set(job_ids)
+    return Counter(
+        (r["job_id"], r["stage"])
+        for r in log_records(stack)
+        if r.get("event") == "stage.completed" and r.get("job_id") in wanted
+    )
+
+
+def restarts(stack: RunningStack) -> int:
+    return stack.log_path.read_text(errors="replace").count("; restarting")
+
+
+def submit(stack: RunningStack, brief: dict[str, Any]) -> str:
+    with stack.client() as client:
+        response = client.post("/api/v1/generate", json=brief)
+    assert response.status_code == 202, response.text
+    return str(response.json()["job_id"])
+
+
+def wait_all(stack: RunningStack, job_ids: list[str], *, timeout_s: float) -> dict[str, dict[str, Any]]:
+    """Each job's ledger record once all have ended (or as they are at the deadline)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        jobs = {job_id: ledger_job(stack, job_id) for job_id in job_ids}
+        if all(job.get("status") in TERMINAL for job in jobs.values()) or time.monotonic() > deadline:
+            return jobs
+        time.sleep(0.5)
+
+
+def final_video_keys(stack: RunningStack, job_id: str, user_id: str) -> list[str]:
+    s3: Any = stack.aws("s3")
+    listed = s3.list_objects_v2(Bucket=ASSETS_BUCKET, Prefix=f"users/{user_id}/jobs/{job_id}/final/")
+    return [o["Key"] for o in listed.get("Contents", [])]

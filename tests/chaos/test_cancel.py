@@ -1,0 +1,41 @@
+"""Scenario 7: cancel a job while its clips render: paid work stops, the running prediction is cancelled."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.chaos.conftest import brief
+from tests.chaos.harness import FakeProviders, ledger_job, submit, wait_all
+from tests.stack_harness import RunningStack
+
+pytestmark = pytest.mark.chaos
+VEO = "google/veo-3.1"
+
+
+def test_cancelling_during_clips_cancels_the_prediction_and_ends_the_job(
+    chaos_stack: RunningStack, calm: FakeProviders
+) -> None:
+    calm.configure(replicate={"latency_by_model": {VEO: 60.0}})
+    job_id = submit(chaos_stack, brief(duration_s=12))
+    deadline = time.monotonic() + 90
+    while not ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("checkpoints"):
+        assert time.monotonic() < deadline, "clips never checkpointed a prediction"
+        time.sleep(0.3)
+
+    asked = time.monotonic()
+    with chaos_stack.client() as client:
+        assert client.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 200
+    while calm.stats()["cancels"] == 0 and time.monotonic() - asked < 30:
+        time.sleep(0.3)
+    cancelled_after_s = time.monotonic() - asked
+    time.sleep(3)  # long enough for a worker that missed the cancel to start another scene
+
+    job = wait_all(chaos_stack, [job_id], timeout_s=30)[job_id]
+    stats = calm.stats()
+    print(f"\nchaos.cancel prediction_cancelled_after_s={cancelled_after_s:.1f} creates={stats}")
+    assert job["status"] == "cancelled"
+    assert stats["cancels"] >= 1
+    assert stats[VEO] == 1
+    assert job["stages"]["composer"]["status"] == "pending"
