@@ -1,10 +1,14 @@
 """The narration stage: each script segment spoken into its window, one voice-over track of the ad's length.
 
+Each spoken segment is stored and checkpointed as soon as it exists, so a redelivered message
+resumes after the last paid speech request instead of paying for the voice-over again.
 Uploads `audio/narration.mp3` and the actual timings (`audio/narration-timings.json`, a
 `NarrationTrack`) that captions and ducking are aligned to. A script without narration skips.
 """
 
 from __future__ import annotations
+
+from pydantic import BaseModel
 
 from services.narration.placement import Placed, faster_speed, mix_args, start_for
 from services.narration.provider import select_narrator
@@ -35,14 +39,11 @@ def build_handler(settings: Settings, narrator: Narrator | None = None) -> Handl
         cost_usd = 0.0
         for k, segment in enumerate(sorted(script.narration, key=lambda s: s.start_s)):
             await ctx.raise_if_cancelled()
-            item, cost = await _speak_into_window(
-                voice,
-                segment,
-                ctx,
-                k,
-                job.request.voice,
-                previous=placed[-1] if placed else None,
-                total_s=script.duration_s,
+            previous = placed[-1] if placed else None
+            item, cost = await _resume_segment(ctx, k, previous=previous, total_s=script.duration_s) or (
+                await _speak_into_window(
+                    voice, segment, ctx, k, job.request.voice, previous=previous, total_s=script.duration_s
+                )
             )
             placed.append(item)
             cost_usd += cost
@@ -65,6 +66,33 @@ def build_handler(settings: Settings, narrator: Narrator | None = None) -> Handl
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 
     return handle
+
+
+async def _resume_segment(
+    ctx: StageContext, index: int, *, previous: Placed | None, total_s: float
+) -> tuple[Placed, float] | None:
+    """A segment spoken (and paid for) by an earlier attempt: fetched from storage, not spoken again."""
+    note = ctx.checkpoints.get(f"segment-{index}")
+    if note is None:
+        return None
+    saved = _SpokenSegment.model_validate_json(note)
+    out = await ctx.storage.download_file(saved.key, ctx.workdir / f"segment-{index:02d}.wav")
+    start = start_for(
+        window_start_s=saved.window_start_s,
+        previous_end_s=previous.end_s if previous else None,
+        duration_s=saved.duration_s,
+        total_s=total_s,
+    )
+    return Placed(path=out, start_s=start, duration_s=saved.duration_s), saved.cost_usd
+
+
+class _SpokenSegment(BaseModel):
+    """The checkpoint of one spoken segment: where its audio is and what it cost."""
+
+    key: str
+    duration_s: float
+    cost_usd: float
+    window_start_s: float
 
 
 async def _speak_into_window(
@@ -91,6 +119,10 @@ async def _speak_into_window(
         speed = faster
         spoken = await narrator.speak(segment.text, speed=speed, voice=voice, out=out)
         cost += spoken.cost_usd
+    key = asset_key(ctx.job.user_id, ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
+    await ctx.storage.upload_file(out, key)
+    saved = _SpokenSegment(key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s)
+    await ctx.checkpoints.put(f"segment-{index}", saved.model_dump_json())
     start = start_for(
         window_start_s=segment.start_s,
         previous_end_s=previous.end_s if previous else None,

@@ -18,7 +18,6 @@ from tests.stack_harness import RunningStack
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
 
 
-@pytest.mark.xfail(reason="narration re-speaks every segment after a crash (no per-segment checkpoint)", strict=True)
 def test_a_killed_narration_worker_does_not_repay_speech(chaos_stack: RunningStack, calm: FakeProviders) -> None:
     job_id = submit(chaos_stack, brief())
     deadline = time.monotonic() + 90

@@ -127,3 +127,22 @@ async def test_a_cancelled_job_stops_between_segments(tmp_path: Path) -> None:
         await build_handler(Settings(), narrator)(EVENT, ctx)
 
     assert [text for text, _, _ in narrator.calls] == [CALM.text]
+
+
+async def test_a_redelivered_message_reuses_the_segments_already_spoken(tmp_path: Path) -> None:
+    first = FakeNarrator()
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    ctx = context_for(REQUEST, tmp_path / "first", script=script_with(CALM, SAFETY))
+    await build_handler(Settings(), first)(EVENT, ctx)
+    again = FakeNarrator()
+    storage = ctx.storage
+    resumed = context_for(REQUEST, tmp_path / "again", script=script_with(CALM, SAFETY), storage=storage)  # type: ignore[arg-type]
+    resumed.checkpoints = ctx.checkpoints
+
+    result = await build_handler(Settings(), again)(EVENT, resumed)
+
+    assert len(first.calls) == 2
+    assert again.calls == []
+    assert result.cost_usd == pytest.approx(0.02)
+    assert timings_in(resumed) == timings_in(ctx)
