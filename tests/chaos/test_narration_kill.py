@@ -1,8 +1,4 @@
-"""A known gap, kept visible: narration checkpoints no speech, so killing its worker mid-job re-pays TTS.
-
-Expected to fail until the narration stage stores each spoken segment (e.g. in S3, keyed by
-segment and speed) and skips it on a resumed run.
-"""
+"""Killing the narration worker mid-job does not re-pay speech: each spoken segment is checkpointed."""
 
 from __future__ import annotations
 
