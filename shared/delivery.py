@@ -172,35 +172,32 @@ class Delivery:
             correlation_id=job.correlation_id,
             generation=job.generation,
         )
-        recorded = await self.conn.ledger.complete_stage(
-            job.job_id,
-            self.stage.name,
-            owner=self.owner,
-            event_json=event.model_dump_json(),
-            cost_usd=result.cost_usd,
-            skipped=result.skipped,
-        )
+        if event.event_type == "job.completed":
+            payload = result.payload.model_dump()
+            recorded = await self.conn.ledger.complete_job(
+                job,
+                self.stage.name,
+                owner=self.owner,
+                event_json=event.model_dump_json(),
+                stage_cost_usd=result.cost_usd,
+                outputs={k: v for k, v in payload.items() if k.endswith("_key") and v},
+                video_duration_s=payload["duration_s"],
+            )
+        else:
+            recorded = await self.conn.ledger.complete_stage(
+                job.job_id,
+                self.stage.name,
+                owner=self.owner,
+                event_json=event.model_dump_json(),
+                cost_usd=result.cost_usd,
+                skipped=result.skipped,
+            )
         if not recorded:
             log.warning("stage.claim_lost", detail="another worker took over this stage; its outcome stands")
             return
-        if event.event_type == "job.completed":
-            await self._complete_job(job, result, log)
         await self.conn.bus.publish(event)
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
         METRICS.stage_succeeded(self.stage.name, elapsed_s)
-
-    async def _complete_job(self, job: Job, result: StageResult, log: Any) -> None:
-        payload = result.payload.model_dump()
-        outputs = {k: v for k, v in payload.items() if k.endswith("_key") and v}
-        if await self.conn.ledger.complete_job(job.job_id, outputs=outputs, video_duration_s=payload["duration_s"]):
-            finished = await self.conn.ledger.get_job(job.job_id)
-            await self.conn.ledger.add_usage(
-                job.user_id,
-                jobs=1,
-                video_s=payload["duration_s"],
-                cost_usd=finished.cost_usd if finished else result.cost_usd,
-            )
-            log.info("job.completed")
 
     async def _fail_job(self, job: Job, reason: str, log: Any) -> None:
         log.warning("stage.failed", reason=reason)

@@ -41,6 +41,11 @@ class Claim:
         return self.kind in {"claimed", "resumed"}
 
 
+def _period() -> str:
+    """The usage period a completion counts in: the calendar month, UTC."""
+    return datetime.now(UTC).strftime("%Y-%m")
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -337,22 +342,70 @@ class Ledger:
             },
         )
 
-    async def complete_job(self, job_id: str, *, outputs: dict[str, str], video_duration_s: float) -> bool:
-        return await self._update(
-            job_id,
-            "SET #status = :completed, outputs = :outputs, video_duration_s = :dur, finished_at = :now,"
-            " updated_at = :updated",
-            "#status = :composing",
-            {"#status": "status"},
-            {
-                ":completed": "completed",
-                ":composing": "composing",
-                ":outputs": outputs,
-                ":dur": video_duration_s,
-                ":now": time.time(),
-                ":updated": now_iso(),
+    async def complete_job(
+        self,
+        job: Job,
+        stage_name: str,
+        *,
+        owner: str,
+        event_json: str,
+        stage_cost_usd: float,
+        outputs: dict[str, str],
+        video_duration_s: float,
+    ) -> bool:
+        """The last stage's outcome, the job's completion and the user's usage, in one transaction.
+
+        Written apart, a crash between them could leave a job `composing` for ever behind a stage
+        that is done, or a completed job whose usage was never counted.
+        """
+        now = time.time()
+        total_cost = round(job.cost_usd + stage_cost_usd, 6)
+        finish = {
+            "TableName": self.jobs_table,
+            "Key": {"job_id": {"S": job.job_id}},
+            "UpdateExpression": (
+                "SET stages.#s.#status = :succeeded, stages.#s.finished_at = :now, stages.#s.event = :event,"
+                " stages.#s.cost_usd = :cost, #status = :completed, outputs = :outputs, video_duration_s = :dur,"
+                " finished_at = :now, updated_at = :updated ADD cost_usd :cost"
+            ),
+            "ConditionExpression": (
+                "stages.#s.#owner = :owner AND stages.#s.#status = :running AND #status = :composing"
+            ),
+            "ExpressionAttributeNames": {"#s": stage_name, "#owner": "owner", "#status": "status"},
+            "ExpressionAttributeValues": {
+                k: _val(v)
+                for k, v in {
+                    ":succeeded": "succeeded",
+                    ":completed": "completed",
+                    ":composing": "composing",
+                    ":running": "running",
+                    ":owner": owner,
+                    ":now": now,
+                    ":event": event_json,
+                    ":cost": round(stage_cost_usd, 6),
+                    ":outputs": outputs,
+                    ":dur": video_duration_s,
+                    ":updated": now_iso(),
+                }.items()
             },
-        )
+        }
+        usage = {
+            "TableName": self.usage_table,
+            "Key": {"user_id": {"S": job.user_id}, "period": {"S": _period()}},
+            "UpdateExpression": "ADD jobs :j, video_seconds :v, cost_usd :c",
+            "ExpressionAttributeValues": {
+                ":j": _val(1),
+                ":v": _val(round(video_duration_s, 3)),
+                ":c": _val(total_cost),
+            },
+        }
+        try:
+            await self._db.transact_write_items(TransactItems=[{"Update": finish}, {"Update": usage}])
+        except self._db.exceptions.ClientError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
 
     async def cancel_job(self, job_id: str) -> bool:
         return await self._update(
@@ -403,7 +456,7 @@ class Ledger:
     ) -> None:
         await self._db.update_item(
             TableName=self.usage_table,
-            Key={"user_id": {"S": user_id}, "period": {"S": period or datetime.now(UTC).strftime("%Y-%m")}},
+            Key={"user_id": {"S": user_id}, "period": {"S": period or _period()}},
             UpdateExpression="ADD jobs :j, video_seconds :v, cost_usd :c",
             ExpressionAttributeValues={":j": _val(jobs), ":v": _val(round(video_s, 3)), ":c": _val(round(cost_usd, 6))},
         )

@@ -200,11 +200,16 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
     key = f"users/x/jobs/{job_id}/final/ad.mp4"
 
     async def complete(conn: Connections) -> None:
-        for stage_name in ("script", "narration", "clips", "music", "composer"):
+        for stage_name in ("script", "narration", "clips", "music"):
             await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
             await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
+        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60)
+        assert claim.job is not None
         await conn.storage.upload_bytes(b"not really an mp4", key)
-        await conn.ledger.complete_job(job_id, outputs={"video_key": key}, video_duration_s=12.0)
+        await conn.ledger.complete_job(
+            claim.job, "composer", owner="test", event_json="", stage_cost_usd=0.0,
+            outputs={"video_key": key}, video_duration_s=12.0,
+        )  # fmt: skip
 
     on_ledger(settings, complete)
     job = api.get(f"/jobs/{job_id}").json()
