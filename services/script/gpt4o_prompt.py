@@ -78,6 +78,9 @@ def parse_script(text: str, request: AdRequest) -> Script:
         data = json.loads(body)
     except json.JSONDecodeError as error:
         raise ValueError(f"it was not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    if isinstance(data, dict):
+        # The frame size is the user's choice, not the model's: the model is told it but never decides it.
+        data["resolution"] = request.resolution
     try:
         script = Script.model_validate(data)
     except ValidationError as error:

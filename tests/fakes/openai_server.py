@@ -41,6 +41,7 @@ class FakeOpenAIConfig:
     throttle_next: int = 0  # the next N requests answer 429
     retry_after_s: float = 0.05
     error_next: int = 0  # the next N requests answer 503
+    latency_s: float = 0.0  # each spoken answer takes at least this long, as the real service's does
 
 
 @dataclass
@@ -120,8 +121,10 @@ class FakeOpenAI:
         if problem := _invalid(body):
             return _error(400, problem, kind="invalid_request_error")
         fmt, speed = body.get("response_format", "mp3"), float(body.get("speed", 1.0))
+        answer_at = asyncio.get_running_loop().time() + self.config.latency_s
         with tempfile.TemporaryDirectory(prefix="fake-openai-") as workdir:
             audio = await synthesise(body["input"], speed=speed, fmt=fmt, workdir=Path(workdir))
+        await asyncio.sleep(max(0.0, answer_at - asyncio.get_running_loop().time()))
         self.stats.spoken += 1
         self.stats.characters += len(body["input"])
         self.stats.speeds.append(speed)

@@ -38,6 +38,7 @@ def script_for(prompt: str) -> dict[str, Any]:
     """A valid Script (shared.script) for the constraints stated in the prompt."""
     duration = int(float(_find(r"duration[^0-9]{0,20}(\d+(?:\.\d+)?) ?s", prompt, "30")))
     aspect = _find(r"(16:9|9:16|1:1)", prompt, "16:9")
+    resolution = _find(r"resolution[^0-9]{0,5}(720p|1080p)", prompt, "1080p")
     pharma = re.search(r"ad type[^a-z]{0,5}pharmaceutical", prompt, re.IGNORECASE) is not None
     narration_wanted = re.search(r"needs_narration[^a-z]{0,5}(false|no)", prompt, re.IGNORECASE) is None
     count = max(1, min(6, round(duration / 6)))
@@ -58,7 +59,7 @@ def script_for(prompt: str) -> dict[str, Any]:
                               "end_s": float(duration) - 0.2, "kind": "safety", "speed": 1.3})  # fmt: skip
     return {
         "title": "A clear morning", "brand": "Claritex", "ad_type": "pharmaceutical" if pharma else "general",
-        "aspect_ratio": aspect, "resolution": "1080p", "duration_s": float(duration), "scenes": scenes,
+        "aspect_ratio": aspect, "resolution": resolution, "duration_s": float(duration), "scenes": scenes,
         "narration": narration, "safety_text": safety if pharma else "",
         "music_mood": "calm", "needs_narration": narration_wanted,
     }  # fmt: skip

@@ -37,6 +37,7 @@ TEXT_MODELS = {"openai/gpt-4o", "openai/gpt-4o-mini"}
 class FakeConfig:
     token: str = "test-token"
     latency_s: float = 0.05  # create → terminal
+    model_latency_s: dict[str, float] = field(default_factory=dict)  # per model ("google/veo-3.1": 9.0), else latency_s
     failure_rate: float = 0.0
     throttle_next_creates: int = 0  # the next N creates answer 429
     retry_after_s: float | None = 0.05
@@ -154,12 +155,15 @@ class FakeReplicate:
         return {"Preference-Applied": "wait"}
 
     async def _lifecycle(self, prediction: Prediction) -> None:
+        """Lasts the model's latency in all, however long rendering the output took (as a real model would)."""
         cfg = self.config
-        await asyncio.sleep(cfg.latency_s * 0.3)
+        latency_s = cfg.model_latency_s.get(prediction.model, cfg.latency_s)
+        done_at = asyncio.get_running_loop().time() + latency_s
+        await asyncio.sleep(latency_s * 0.3)
         prediction.status = "processing"
         outcome = self._outcome(prediction)
         output = await self._render(prediction) if outcome == "succeeded" else None
-        await asyncio.sleep(cfg.latency_s * 0.7)
+        await asyncio.sleep(max(0.0, done_at - asyncio.get_running_loop().time()))
         if prediction.status == "canceled":
             return
         prediction.status, prediction.output = outcome, output

@@ -1,0 +1,83 @@
+"""The critical path on the real provider adapters, with provider latencies simulated by the fake servers.
+
+The fakes answer as the real models do, scaled down (GPT-4o script 2 s, TTS 1 s per request, each Veo
+clip 9 s, Minimax music 6 s). One job runs through the stack as processes, configured by env alone;
+its wall time (submit → completed) is printed beside the sequential sum of its stage times (the
+seed's pipeline) and the parallel bound `script + max(narration, clips, music) + compose`, from the
+ledger's own stage timings. Goal: within 5 % of the parallel bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from shared.demo import DEMO_BRIEF
+from tests.fakes.fake_processes import FakeProviders, running_fakes
+from tests.stack_harness import start_stack
+
+LATENCIES_S = {"openai/gpt-4o": 2.0, "google/veo-3.1": 9.0, "minimax/music-1.5": 6.0}
+TTS_LATENCY_S = 1.0
+POLL_S = 0.05
+
+
+def configure(fakes: FakeProviders) -> None:
+    fakes.replicate.configure(reset_stats=True, latency_s=2.0, model_latency_s=LATENCIES_S)
+    fakes.openai.configure(reset_stats=True, latency_s=TTS_LATENCY_S)
+
+
+def run_job(client: httpx.Client, brief: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    """Submits the brief and polls finely, so the wall time is not rounded up by the polling."""
+    started = time.monotonic()
+    response = client.post("/api/v1/generate", json=brief)
+    response.raise_for_status()
+    job_id = response.json()["job_id"]
+    while True:
+        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["status"] in {"completed", "failed", "cancelled"}:
+            return job, time.monotonic() - started
+        time.sleep(POLL_S)
+
+
+def report(job: dict[str, Any], wall_s: float, fakes: FakeProviders) -> None:
+    stages = {name: float(view["elapsed_s"] or 0.0) for name, view in job["stages"].items()}
+    sequential = sum(stages.values())
+    parallel = stages["script"] + max(stages["narration"], stages["clips"], stages["music"]) + stages["composer"]
+    request = job["request"]
+    print(f"job {job['job_id']}: {job['status']}, {request['duration_s']} s {request['resolution']}")
+    print(
+        "simulated latencies: " + ", ".join(f"{m} {s:g}s" for m, s in LATENCIES_S.items()) + f", tts {TTS_LATENCY_S:g}s"
+    )
+    print(f"paid calls: replicate {fakes.replicate.stats()['creates']}, tts {fakes.openai.stats()['spoken']}")
+    print("stage times: " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
+    print(f"submit → completed      {wall_s:7.2f} s")
+    print(f"sequential stage sum    {sequential:7.2f} s   ratio wall/sequential {wall_s / sequential:.3f}")
+    print(f"parallel bound          {parallel:7.2f} s   ratio wall/parallel   {wall_s / parallel:.3f}  (goal ≤ 1.05)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.providers_bench", description=__doc__)
+    parser.add_argument("--resolution", default="720p", choices=["720p", "1080p"])
+    parser.add_argument("--duration-s", type=int, default=30)
+    args = parser.parse_args()
+    brief = {**json.loads(DEMO_BRIEF.read_text()), "resolution": args.resolution, "duration_s": args.duration_s}
+    with tempfile.TemporaryDirectory() as state, running_fakes(Path(state)) as fakes:
+        configure(fakes)
+        (Path(state) / "stack").mkdir()
+        stack = start_stack(Path(state) / "stack", env=fakes.env())
+        try:
+            with stack.client() as client:
+                job, wall_s = run_job(client, brief)
+        finally:
+            stack.stop()
+        report(job, wall_s, fakes)
+
+
+if __name__ == "__main__":
+    main()
