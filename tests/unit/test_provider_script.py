@@ -90,3 +90,13 @@ async def test_style_references_are_described_once_and_close_every_scene_prompt(
     assert all(s.visual_prompt.endswith(f"Style: {STYLE_DESCRIPTION}") for s in drafted.script.scenes)
     with_images = [p for p in fake.predictions.values() if p.input.get("image_input")]
     assert len(with_images) == 1
+
+
+def test_the_frame_size_is_the_users_choice_whatever_resolution_the_model_answers():
+    request = AdRequest(brief="A calm spot for a sparkling water", duration_s=30, resolution="720p", narration=False)
+    scenes = (
+        '[{"index":0,"duration_s":15,"visual_prompt":"a field"},{"index":1,"duration_s":15,"visual_prompt":"a sky"}]'
+    )
+    answer = f'{{"title":"t","duration_s":30,"resolution":"1080p","scenes":{scenes},"needs_narration":false}}'
+
+    assert parse_script(answer, request).resolution == "720p"
