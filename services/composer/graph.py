@@ -1,0 +1,158 @@
+"""The composition as data: one ffmpeg command for the final video, one for the loudness measure.
+
+Video: clips normalised to the frame, the duplicated first frame of each following clip dropped (its
+start image is the previous clip's last frame, so the cut is seamless), the last frame held to make up
+the dropped frames, titles and the safety lower third drawn on top. Audio: music ducked under the
+narration (sidechain), mixed, normalised linearly with the measured loudness, cut to the ad's length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from services.composer.loudness import Loudness, loudnorm_options, measure_filter_args
+from services.composer.overlays import OverlayPlan, TextOverlay
+from shared.script import Script
+
+Stream = Any  # an ffmpeg-python stream node (the library is untyped)
+FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+FONT_REGULAR = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SAMPLE_RATE = 48000
+MUSIC_GAIN_DB = -4.0
+TEXT_FADE_S = 0.3
+
+
+@dataclass(frozen=True)
+class Sources:
+    clips: tuple[Path, ...]
+    music: Path
+    narration: Path | None  # None when the narration stage was skipped: music only
+    textfiles: tuple[Path, ...]  # one per OverlayPlan text, in the same order
+
+
+@dataclass(frozen=True)
+class Encoding:
+    size: tuple[int, int]
+    fps: int
+    preset: str
+    crf: int
+    audio_bitrate: str = "160k"
+
+
+def _stereo(stream: Stream, duration_s: float) -> Stream:
+    # ffmpeg 5.1 fails channel-layout negotiation after aresample without an explicit aformat.
+    return (
+        stream.filter("aresample", SAMPLE_RATE)
+        .filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo")
+        .filter("apad", whole_dur=duration_s)
+        .filter("atrim", duration=duration_s)
+    )
+
+
+def mixed_audio(music: Path, narration: Path | None, duration_s: float) -> Stream:
+    """Music under narration: the music is compressed while the voice speaks (keyed by the voice)."""
+    bed = _stereo(ffmpeg.input(str(music)).audio, duration_s).filter("volume", f"{MUSIC_GAIN_DB}dB")
+    if narration is None:
+        return bed
+    voice = _stereo(ffmpeg.input(str(narration)).audio, duration_s).filter_multi_output("asplit", 2)
+    ducked = ffmpeg.filter(
+        [bed, voice[0]], "sidechaincompress", threshold=0.02, ratio=8, attack=20, release=400, makeup=1
+    )
+    return ffmpeg.filter([ducked, voice[1]], "amix", inputs=2, duration="first", normalize=0)
+
+
+def measure_args(music: Path, narration: Path | None, duration_s: float) -> list[str]:
+    """The audio-only measuring pass: prints EBU R128 metadata to stdout, writes no file."""
+    audio = mixed_audio(music, narration, duration_s)
+    for name, options in measure_filter_args():
+        audio = audio.filter(name, **options)
+    args: list[str] = ffmpeg.output(audio, "-", f="null").get_args()
+    return args
+
+
+def _drawtext(video: Stream, text_overlay: TextOverlay, textfile: Path) -> Stream:
+    start, end = text_overlay.start_s, text_overlay.end_s
+    fade_in, fade_out = f"(t-{start:.3f})/{TEXT_FADE_S}", f"({end:.3f}-t)/{TEXT_FADE_S}"
+    fade = f"if(lt(t,{start + TEXT_FADE_S:.3f}),{fade_in},if(gt(t,{end - TEXT_FADE_S:.3f}),{fade_out},1))"
+    options: dict[str, object] = {
+        "fontfile": FONT_BOLD if text_overlay.bold else FONT_REGULAR,
+        "textfile": str(textfile),
+        "expansion": "none",
+        "fontsize": text_overlay.font_size,
+        "fontcolor": "white",
+        "line_spacing": round(text_overlay.font_size * 0.25),
+        "x": text_overlay.x,
+        "y": text_overlay.y,
+        "shadowcolor": "black@0.6",
+        "shadowx": 2,
+        "shadowy": 2,
+        "alpha": fade,
+        "enable": f"between(t,{start:.3f},{end:.3f})",
+    }
+    if text_overlay.box:
+        options |= {"box": 1, "boxcolor": "black@0.35", "boxborderw": round(text_overlay.font_size * 0.4)}
+    return video.filter("drawtext", **options)
+
+
+def composed_video(script: Script, sources: Sources, plan: OverlayPlan, encoding: Encoding) -> Stream:
+    width, height = encoding.size
+    fps = encoding.fps
+    parts = []
+    for index, (clip, scene) in enumerate(zip(sources.clips, script.scenes, strict=True)):
+        part = (
+            ffmpeg.input(str(clip)).video.filter("fps", fps)
+            .filter("scale", width, height, force_original_aspect_ratio="increase")
+            .filter("crop", width, height)
+            .filter("setsar", 1)
+            .filter("trim", start_frame=1 if index else 0, end_frame=round(scene.duration_s * fps))
+            .filter("setpts", "PTS-STARTPTS")
+        )  # fmt: skip
+        parts.append(part)
+    total_frames = round(script.duration_s * fps)
+    video = (
+        ffmpeg.concat(*parts, v=1, a=0)
+        # Hold the last frame for the dropped frames (and for any clip a provider delivered short).
+        .filter("tpad", stop_mode="clone", stop_duration=f"{script.duration_s:.3f}")
+        .filter("trim", end_frame=total_frames)
+    )
+    for band in plan.bands:
+        video = video.filter(
+            "drawbox", x=0, y=band.y, w="iw", h=band.height, color="black@0.62", t="fill",
+            enable=f"between(t,{band.start_s:.3f},{band.end_s:.3f})",
+        )  # fmt: skip
+    for text_overlay, textfile in zip(plan.texts, sources.textfiles, strict=True):
+        video = _drawtext(video, text_overlay, textfile)
+    return video.filter("format", "yuv420p")
+
+
+def compose_args(
+    script: Script,
+    sources: Sources,
+    plan: OverlayPlan,
+    encoding: Encoding,
+    *,
+    measured: Loudness,
+    target_lufs: float,
+    out: Path,
+) -> list[str]:
+    """The whole composition in one ffmpeg run (arguments without the program name)."""
+    video = composed_video(script, sources, plan, encoding)
+    audio = (
+        mixed_audio(sources.music, sources.narration, script.duration_s)
+        .filter("loudnorm", **loudnorm_options(measured, target_lufs=target_lufs))
+        .filter("aresample", SAMPLE_RATE)
+        .filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo")
+        .filter("atrim", duration=script.duration_s)
+    )
+    output = ffmpeg.output(
+        video, audio, str(out),
+        vcodec="libx264", preset=encoding.preset, crf=encoding.crf, pix_fmt="yuv420p", r=encoding.fps,
+        acodec="aac", audio_bitrate=encoding.audio_bitrate, ar=SAMPLE_RATE,
+        movflags="+faststart", t=f"{script.duration_s:.3f}",
+    )  # fmt: skip
+    args: list[str] = output.get_args()
+    return args
