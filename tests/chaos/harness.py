@@ -267,6 +267,10 @@ def submit(stack: RunningStack, brief: dict[str, Any]) -> str:
     return str(response.json()["job_id"])
 
 
+def all_ended(stack: RunningStack, job_ids: list[str]) -> bool:
+    return all(ledger_job(stack, job_id).get("status") in TERMINAL for job_id in job_ids)
+
+
 def wait_all(stack: RunningStack, job_ids: list[str], *, timeout_s: float) -> dict[str, dict[str, Any]]:
     """Each job's ledger record once all have ended (or as they are at the deadline)."""
     deadline = time.monotonic() + timeout_s
