@@ -67,6 +67,7 @@ bench: setup ## benchmarks: ratios measured side by side (not part of the test s
 	$(BIN)/python -m bench.compose_bench
 	$(BIN)/python -m bench.job_bench
 	$(BIN)/python -m bench.idle_rss
+	$(BIN)/python -m bench.providers_bench
 
 chaos: setup ## run the full chaos suite (faults against the whole local stack, long variants included)
 	CHAOS_FULL=1 $(BIN)/pytest -q -s -m chaos tests/chaos $(PYTEST_ARGS)
