@@ -202,7 +202,7 @@ class Delivery:
     async def _fail_job(self, job: Job, reason: str, log: Any) -> None:
         log.warning("stage.failed", reason=reason)
         METRICS.stage_failed(self.stage.name)
-        if await self.conn.ledger.fail_job(job.job_id, stage_name=self.stage.name, reason=reason):
+        if await self.conn.ledger.fail_job(job, stage_name=self.stage.name, reason=reason):
             await self.conn.bus.publish(
                 make_event(
                     "job.failed",

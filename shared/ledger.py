@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from shared.job import DONE_STAGE_STATUSES, TERMINAL_JOB_STATUSES, Job, StageState
+from shared.job import DONE_STAGE_STATUSES, Job, StageState
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, stage
 
@@ -29,6 +29,10 @@ ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", 
 
 class IdempotencyConflict(Exception):
     """The same Idempotency-Key was used with a different request body."""
+
+
+class TooManyActiveJobs(Exception):
+    """The user already has as many unfinished jobs as they may."""
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,13 @@ class Ledger:
         correlation_id: str,
         idempotency_key: str | None = None,
         request_hash: str | None = None,
+        max_active: int | None = None,
     ) -> tuple[Job, bool]:
-        """Writes a new queued job; with an idempotency key, a repeat returns the first job (created=False)."""
+        """Writes a new queued job; with an idempotency key, a repeat returns the first job (created=False).
+
+        The user's count of unfinished jobs goes up in the same transaction, refused past `max_active`
+        (`TooManyActiveJobs`): two concurrent submits cannot both take the last place.
+        """
         created_at = now_iso()
         job = Job(
             job_id=job_id,
@@ -112,31 +121,31 @@ class Ledger:
         put_job = {
             "Put": {"TableName": self.jobs_table, "Item": item, "ConditionExpression": "attribute_not_exists(job_id)"}
         }
-        if not idempotency_key:
-            await self._db.put_item(**put_job["Put"])
-            return job, True
+        items = [put_job, self._active_jobs_change(user_id, +1, cap=max_active)]
         marker = {
             "job_id": {"S": f"idempotency#{user_id}#{idempotency_key}"},
             "target_job_id": {"S": job_id},
             "request_hash": {"S": request_hash or ""},
         }
-        try:
-            await self._db.transact_write_items(
-                TransactItems=[
-                    put_job,
-                    {
-                        "Put": {
-                            "TableName": self.jobs_table,
-                            "Item": marker,
-                            "ConditionExpression": "attribute_not_exists(job_id)",
-                        }
-                    },
-                ]
+        if idempotency_key:
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.jobs_table,
+                        "Item": marker,
+                        "ConditionExpression": "attribute_not_exists(job_id)",
+                    }
+                }
             )
+        try:
+            await self._db.transact_write_items(TransactItems=items)
             return job, True
         except self._db.exceptions.ClientError as exc:
             if not _is_condition_failure(exc):
                 raise
+            refused = [r.get("Code") == "ConditionalCheckFailed" for r in exc.response.get("CancellationReasons", [])]
+        if not (idempotency_key and len(refused) == 3 and refused[2]):
+            raise TooManyActiveJobs(user_id)
         existing = await self._db.get_item(
             TableName=self.jobs_table, Key={"job_id": marker["job_id"]}, ConsistentRead=True
         )
@@ -177,19 +186,48 @@ class Ledger:
         next_cursor = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last and jobs else None
         return jobs, next_cursor
 
-    async def active_job_count(self, user_id: str, *, recent: int) -> int:
-        """Unfinished jobs among the user's `recent` newest (active jobs are recent); reads statuses only."""
-        response = await self._db.query(
-            TableName=self.jobs_table,
-            IndexName=JOBS_BY_USER_INDEX,
-            KeyConditionExpression="user_id = :u",
-            ExpressionAttributeValues={":u": {"S": user_id}},
-            ExpressionAttributeNames={"#status": "status"},
-            ProjectionExpression="#status",
-            ScanIndexForward=False,
-            Limit=recent,
+    def _active_jobs_change(self, user_id: str, delta: int, *, cap: int | None = None) -> dict[str, Any]:
+        """A transaction item moving the user's unfinished-job count (an item outside the user index)."""
+        update: dict[str, Any] = {
+            "TableName": self.jobs_table,
+            "Key": {"job_id": {"S": f"active#{user_id}"}},
+            "UpdateExpression": "ADD active_jobs :d",
+            "ExpressionAttributeValues": {":d": {"N": str(delta)}},
+        }
+        if cap is not None:
+            update["ConditionExpression"] = "attribute_not_exists(active_jobs) OR active_jobs < :cap"
+            update["ExpressionAttributeValues"][":cap"] = {"N": str(cap)}
+        return {"Update": update}
+
+    async def active_jobs(self, user_id: str) -> int:
+        response = await self._db.get_item(
+            TableName=self.jobs_table, Key={"job_id": {"S": f"active#{user_id}"}}, ConsistentRead=True
         )
-        return sum(1 for item in response.get("Items", []) if item["status"]["S"] not in TERMINAL_JOB_STATUSES)
+        return int(response.get("Item", {}).get("active_jobs", {}).get("N", "0"))
+
+    async def _transact(self, items: list[dict[str, Any]]) -> bool:
+        """All or nothing; False when a condition refused it."""
+        try:
+            await self._db.transact_write_items(TransactItems=items)
+        except self._db.exceptions.ClientError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    async def _update_counting(
+        self, job: Job, update: str, condition: str, names: dict[str, str], values: dict[str, Any], *, delta: int
+    ) -> bool:
+        """A conditional update of the job that also moves its user's unfinished-job count."""
+        request = {
+            "TableName": self.jobs_table,
+            "Key": {"job_id": {"S": job.job_id}},
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {k: _val(v) for k, v in values.items()},
+        }
+        return await self._transact([{"Update": request}, self._active_jobs_change(job.user_id, delta)])
 
     async def _update(
         self, job_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
@@ -322,10 +360,10 @@ class Ledger:
 
     # ----- job transitions -----
 
-    async def fail_job(self, job_id: str, *, stage_name: str, reason: str) -> bool:
+    async def fail_job(self, job: Job, *, stage_name: str, reason: str) -> bool:
         """Marks the job failed with the stage and a plain-words reason; False when it had already ended."""
-        return await self._update(
-            job_id,
+        return await self._update_counting(
+            job,
             "SET #status = :failed, error_stage = :stage, error_reason = :reason, finished_at = :now,"
             " stages.#s.#status = :failed, stages.#s.#error = :reason, stages.#s.finished_at = :now,"
             " updated_at = :updated",
@@ -340,6 +378,7 @@ class Ledger:
                 ":completed": "completed",
                 ":cancelled": "cancelled",
             },
+            delta=-1,
         )
 
     async def complete_job(
@@ -353,7 +392,7 @@ class Ledger:
         outputs: dict[str, str],
         video_duration_s: float,
     ) -> bool:
-        """The last stage's outcome, the job's completion and the user's usage, in one transaction.
+        """The last stage's outcome, the job's completion and the user's usage and count, in one transaction.
 
         Written apart, a crash between them could leave a job `composing` for ever behind a stage
         that is done, or a completed job whose usage was never counted.
@@ -399,17 +438,11 @@ class Ledger:
                 ":c": _val(total_cost),
             },
         }
-        try:
-            await self._db.transact_write_items(TransactItems=[{"Update": finish}, {"Update": usage}])
-        except self._db.exceptions.ClientError as exc:
-            if _is_condition_failure(exc):
-                return False
-            raise
-        return True
+        return await self._transact([{"Update": finish}, {"Update": usage}, self._active_jobs_change(job.user_id, -1)])
 
-    async def cancel_job(self, job_id: str) -> bool:
-        return await self._update(
-            job_id,
+    async def cancel_job(self, job: Job) -> bool:
+        return await self._update_counting(
+            job,
             "SET #status = :cancelled, finished_at = :now, updated_at = :updated",
             "attribute_exists(job_id) AND NOT #status IN (:completed, :failed, :cancelled)",
             {"#status": "status"},
@@ -420,6 +453,7 @@ class Ledger:
                 ":now": time.time(),
                 ":updated": now_iso(),
             },
+            delta=-1,
         )
 
     async def reset_for_retry(self, job: Job) -> bool:
@@ -434,8 +468,8 @@ class Ledger:
             removes += [f"stages.#f{i}.#error", f"stages.#f{i}.finished_at"]
         if not failed:
             del names["#error"]
-        return await self._update(
-            job.job_id,
+        return await self._update_counting(
+            job,
             "SET " + ", ".join(sets) + " REMOVE " + ", ".join(removes),
             "#status = :failed",
             names,
@@ -447,6 +481,7 @@ class Ledger:
                 ":one": 1,
                 ":updated": now_iso(),
             },
+            delta=1,
         )
 
     # ----- usage -----

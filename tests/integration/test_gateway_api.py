@@ -183,8 +183,9 @@ def test_retry_of_a_failed_job_restarts_its_failed_stage(api: httpx.Client, aws:
     job_id = submit(api).json()["job_id"]
 
     async def fail_in_script(conn: Connections) -> None:
-        await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
-        await conn.ledger.fail_job(job_id, stage_name="script", reason="the brief could not be planned")
+        claim = await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
+        assert claim.job is not None
+        await conn.ledger.fail_job(claim.job, stage_name="script", reason="the brief could not be planned")
 
     on_ledger(settings, fail_in_script)
     failed = api.get(f"/jobs/{job_id}").json()

@@ -104,7 +104,7 @@ async def _failed_job_with_assets(settings: Settings) -> tuple[str, str]:
         prefix = job_prefix(job.user_id, job.job_id)
         for name in ("script/script.json", "clips/scene-0.mp4"):
             await conn.storage.upload_bytes(b"x", prefix + name)
-        await conn.ledger.fail_job(job.job_id, stage_name="clips", reason="gave up")
+        await conn.ledger.fail_job(job, stage_name="clips", reason="gave up")
         await mark_failed_assets(conn.storage, job)
         await conn.storage.upload_bytes(b"x", prefix + "clips/written-after-the-failure.mp4")
         return prefix, conn.storage.bucket

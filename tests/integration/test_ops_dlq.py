@@ -54,7 +54,7 @@ def _replayer(h: Harness, dlq: DeadLetterQueue) -> Replayer:
 async def _failed_script_job(h: Harness) -> tuple[str, DeadLetterQueue]:
     """A job failed at its script stage, its job.submitted in the script DLQ (as redrive leaves it)."""
     job = await h.new_job()
-    await h.conn.ledger.fail_job(job.job_id, stage_name="script", reason="the script model kept timing out")
+    await h.conn.ledger.fail_job(job, stage_name="script", reason="the script model kept timing out")
     body = make_event("job.submitted", job_id=job.job_id, user_id=job.user_id).model_dump_json()
     return job.job_id, await _dead_letter(h, "script", body)
 

@@ -187,7 +187,7 @@ async def test_cancelling_a_job_stops_its_running_handler_and_acks_the_message(s
             await h.submit(job)
             await asyncio.wait_for(handler.started.wait(), 10)
 
-            assert await h.conn.ledger.cancel_job(job.job_id)
+            assert await h.conn.ledger.cancel_job(job)
             await eventually(lambda: _empty(h, queue))
 
         assert handler.stopped_by_cancel
@@ -200,7 +200,7 @@ async def test_an_event_for_a_cancelled_job_is_acked_without_running(settings: S
     async with harness(isolated_settings(settings)) as h:
         handler = CountingScript()
         job = await h.new_job()
-        await h.conn.ledger.cancel_job(job.job_id)
+        await h.conn.ledger.cancel_job(job)
         queue = await h.stage_queue("script")
         async with running(h.conn, "script", handler):
             await queue.send(dump_event(make_event("job.submitted", job_id=job.job_id, user_id=job.user_id)))

@@ -75,7 +75,7 @@ async def cancel_job(
     settings: NamedDependency[Settings],
 ) -> JobView:
     job = await owned_job(conn, user_id, job_id)
-    if job.terminal or not await conn.ledger.cancel_job(job.job_id):
+    if job.terminal or not await conn.ledger.cancel_job(job):
         raise ClientException(status_code=409, detail=f"the job has already ended ({job.status})")
     await conn.bus.publish(
         make_event(

@@ -17,18 +17,13 @@ from shared.config import Settings
 from shared.connections import Connections
 from shared.events import make_event, new_correlation_id
 from shared.job import Job
-from shared.ledger import IdempotencyConflict
+from shared.ledger import IdempotencyConflict, TooManyActiveJobs
 
 RETRY_AFTER_S = 30
 
 
-class TooManyActiveJobs(HTTPException):
+class TooManyActiveJobsError(HTTPException):
     status_code = 429
-
-
-async def _active_jobs(conn: Connections, user_id: str, cap: int) -> int:
-    """Active jobs among the user's most recent ones: active jobs are recent, so a short page is enough."""
-    return await conn.ledger.active_job_count(user_id, recent=cap * 3)
 
 
 def _still_waiting(job: Job) -> bool:
@@ -64,11 +59,6 @@ async def generate(
     ] = None,
 ) -> Response[SubmitResponse]:
     """Queues a job; the same Idempotency-Key with the same body returns the first job (202 again)."""
-    if await _active_jobs(conn, user_id, settings.max_active_jobs) >= settings.max_active_jobs:
-        raise TooManyActiveJobs(
-            detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
-        )
     request = data.to_request()
     try:
         job, created = await conn.ledger.create_job(
@@ -78,7 +68,13 @@ async def generate(
             correlation_id=new_correlation_id(),
             idempotency_key=idempotency_key,
             request_hash=request_hash(request) if idempotency_key else None,
+            max_active=settings.max_active_jobs,
         )
+    except TooManyActiveJobs as exc:
+        raise TooManyActiveJobsError(
+            detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        ) from exc
     except IdempotencyConflict as exc:
         raise ClientException(
             status_code=409, detail="this Idempotency-Key was already used with a different request body"
