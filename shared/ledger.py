@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from shared.job import DONE_STAGE_STATUSES, Job, StageState
+from shared.active_jobs import ActiveJobs
+from shared.job import DONE_STAGE_STATUSES, TERMINAL_JOB_STATUSES, Job, StageState
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, stage
 
@@ -85,6 +86,7 @@ class Ledger:
         self._db = dynamodb
         self.jobs_table = jobs_table
         self.usage_table = usage_table
+        self.active = ActiveJobs(dynamodb, table=jobs_table, count_unfinished=self._count_unfinished)
 
     # ----- jobs -----
 
@@ -101,8 +103,7 @@ class Ledger:
     ) -> tuple[Job, bool]:
         """Writes a new queued job; with an idempotency key, a repeat returns the first job (created=False).
 
-        The user's count of unfinished jobs goes up in the same transaction, refused past `max_active`
-        (`TooManyActiveJobs`): two concurrent submits cannot both take the last place.
+        The job takes one of the user's `max_active` places first (`TooManyActiveJobs` when none is left).
         """
         created_at = now_iso()
         job = Job(
@@ -117,35 +118,26 @@ class Ledger:
             idempotency_key=idempotency_key,
             request_hash=request_hash,
         )
+        if not await self.active.take(user_id, cap=max_active):
+            raise TooManyActiveJobs(user_id)
         item = _to_item(job.model_dump(mode="json", exclude_none=True))
-        put_job = {
-            "Put": {"TableName": self.jobs_table, "Item": item, "ConditionExpression": "attribute_not_exists(job_id)"}
-        }
-        items = [put_job, self._active_jobs_change(user_id, +1, cap=max_active)]
+        put_job = {"TableName": self.jobs_table, "Item": item, "ConditionExpression": "attribute_not_exists(job_id)"}
         marker = {
             "job_id": {"S": f"idempotency#{user_id}#{idempotency_key}"},
             "target_job_id": {"S": job_id},
             "request_hash": {"S": request_hash or ""},
         }
-        if idempotency_key:
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self.jobs_table,
-                        "Item": marker,
-                        "ConditionExpression": "attribute_not_exists(job_id)",
-                    }
-                }
-            )
-        try:
-            await self._db.transact_write_items(TransactItems=items)
+        put_marker = {
+            "TableName": self.jobs_table,
+            "Item": marker,
+            "ConditionExpression": "attribute_not_exists(job_id)",
+        }
+        if not idempotency_key:
+            await self._db.put_item(**put_job)
             return job, True
-        except self._db.exceptions.ClientError as exc:
-            if not _is_condition_failure(exc):
-                raise
-            refused = [r.get("Code") == "ConditionalCheckFailed" for r in exc.response.get("CancellationReasons", [])]
-        if not (idempotency_key and len(refused) == 3 and refused[2]):
-            raise TooManyActiveJobs(user_id)
+        if await self._transact([{"Put": put_job}, {"Put": put_marker}]):
+            return job, True
+        await self.active.give_back(user_id)  # a repeat: the first job holds the place
         existing = await self._db.get_item(
             TableName=self.jobs_table, Key={"job_id": marker["job_id"]}, ConsistentRead=True
         )
@@ -186,24 +178,20 @@ class Ledger:
         next_cursor = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last and jobs else None
         return jobs, next_cursor
 
-    def _active_jobs_change(self, user_id: str, delta: int, *, cap: int | None = None) -> dict[str, Any]:
-        """A transaction item moving the user's unfinished-job count (an item outside the user index)."""
-        update: dict[str, Any] = {
-            "TableName": self.jobs_table,
-            "Key": {"job_id": {"S": f"active#{user_id}"}},
-            "UpdateExpression": "ADD active_jobs :d",
-            "ExpressionAttributeValues": {":d": {"N": str(delta)}},
-        }
-        if cap is not None:
-            update["ConditionExpression"] = "attribute_not_exists(active_jobs) OR active_jobs < :cap"
-            update["ExpressionAttributeValues"][":cap"] = {"N": str(cap)}
-        return {"Update": update}
-
-    async def active_jobs(self, user_id: str) -> int:
-        response = await self._db.get_item(
-            TableName=self.jobs_table, Key={"job_id": {"S": f"active#{user_id}"}}, ConsistentRead=True
-        )
-        return int(response.get("Item", {}).get("active_jobs", {}).get("N", "0"))
+    async def _count_unfinished(self, user_id: str) -> int:
+        """The user's unfinished jobs, counted from the ledger itself (the slow truth behind `active`)."""
+        count = 0
+        paginator = self._db.get_paginator("query")
+        async for page in paginator.paginate(
+            TableName=self.jobs_table,
+            IndexName=JOBS_BY_USER_INDEX,
+            KeyConditionExpression="user_id = :u",
+            ExpressionAttributeValues={":u": {"S": user_id}},
+            ExpressionAttributeNames={"#status": "status"},
+            ProjectionExpression="#status",
+        ):
+            count += sum(1 for item in page.get("Items", []) if item["status"]["S"] not in TERMINAL_JOB_STATUSES)
+        return count
 
     async def _transact(self, items: list[dict[str, Any]]) -> bool:
         """All or nothing; False when a condition refused it."""
@@ -215,19 +203,17 @@ class Ledger:
             raise
         return True
 
-    async def _update_counting(
-        self, job: Job, update: str, condition: str, names: dict[str, str], values: dict[str, Any], *, delta: int
+    async def _transition(
+        self, job: Job, update: str, condition: str, names: dict[str, str], values: dict[str, Any], *, places: int
     ) -> bool:
-        """A conditional update of the job that also moves its user's unfinished-job count."""
-        request = {
-            "TableName": self.jobs_table,
-            "Key": {"job_id": {"S": job.job_id}},
-            "UpdateExpression": update,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {k: _val(v) for k, v in values.items()},
-        }
-        return await self._transact([{"Update": request}, self._active_jobs_change(job.user_id, delta)])
+        """A conditional update of the job; when it lands, the user's count of unfinished jobs moves by `places`."""
+        if not await self._update(job.job_id, update, condition, names, values):
+            return False
+        if places < 0:
+            await self.active.give_back(job.user_id)
+        else:
+            await self.active.take(job.user_id, cap=None)
+        return True
 
     async def _update(
         self, job_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
@@ -362,7 +348,7 @@ class Ledger:
 
     async def fail_job(self, job: Job, *, stage_name: str, reason: str) -> bool:
         """Marks the job failed with the stage and a plain-words reason; False when it had already ended."""
-        return await self._update_counting(
+        return await self._transition(
             job,
             "SET #status = :failed, error_stage = :stage, error_reason = :reason, finished_at = :now,"
             " stages.#s.#status = :failed, stages.#s.#error = :reason, stages.#s.finished_at = :now,"
@@ -378,7 +364,7 @@ class Ledger:
                 ":completed": "completed",
                 ":cancelled": "cancelled",
             },
-            delta=-1,
+            places=-1,
         )
 
     async def complete_job(
@@ -392,7 +378,7 @@ class Ledger:
         outputs: dict[str, str],
         video_duration_s: float,
     ) -> bool:
-        """The last stage's outcome, the job's completion and the user's usage and count, in one transaction.
+        """The last stage's outcome, the job's completion and the user's usage, in one transaction.
 
         Written apart, a crash between them could leave a job `composing` for ever behind a stage
         that is done, or a completed job whose usage was never counted.
@@ -438,10 +424,13 @@ class Ledger:
                 ":c": _val(total_cost),
             },
         }
-        return await self._transact([{"Update": finish}, {"Update": usage}, self._active_jobs_change(job.user_id, -1)])
+        if not await self._transact([{"Update": finish}, {"Update": usage}]):
+            return False
+        await self.active.give_back(job.user_id)
+        return True
 
     async def cancel_job(self, job: Job) -> bool:
-        return await self._update_counting(
+        return await self._transition(
             job,
             "SET #status = :cancelled, finished_at = :now, updated_at = :updated",
             "attribute_exists(job_id) AND NOT #status IN (:completed, :failed, :cancelled)",
@@ -453,7 +442,7 @@ class Ledger:
                 ":now": time.time(),
                 ":updated": now_iso(),
             },
-            delta=-1,
+            places=-1,
         )
 
     async def reset_for_retry(self, job: Job) -> bool:
@@ -468,7 +457,7 @@ class Ledger:
             removes += [f"stages.#f{i}.#error", f"stages.#f{i}.finished_at"]
         if not failed:
             del names["#error"]
-        return await self._update_counting(
+        return await self._transition(
             job,
             "SET " + ", ".join(sets) + " REMOVE " + ", ".join(removes),
             "#status = :failed",
@@ -481,7 +470,7 @@ class Ledger:
                 ":one": 1,
                 ":updated": now_iso(),
             },
-            delta=1,
+            places=+1,
         )
 
     # ----- usage -----
