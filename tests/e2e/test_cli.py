@@ -1,0 +1,47 @@
+"""The user CLI against the whole stack: `generate` submits, follows the stages and downloads the MP4."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.media_probe import streams
+from tests.stack_harness import RunningStack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+BRIEF = {
+    "brief": "Eight quiet seconds for Stillwater sparkling water: a lakeside at dawn, one slow sip.",
+    "brand": "Stillwater",
+    "duration_s": 8,
+    "resolution": "720p",
+    "narration": False,
+}
+
+
+def _cli(stack: RunningStack, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PHARMAGEN_URL": stack.url, "PHARMAGEN_API_KEY": stack.api_key, "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-c", "from services.gateway.cli import app; app()", *args],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_generate_downloads_the_finished_ad_and_jobs_lists_it(stack: RunningStack, tmp_path: Path) -> None:
+    request = tmp_path / "brief.json"
+    request.write_text(json.dumps(BRIEF))
+
+    done = _cli(stack, "generate", "--file", str(request), "--out", str(tmp_path / "out"))
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    (video,) = (tmp_path / "out").glob("*.mp4")
+    assert streams(video, "video")[0]["codec_name"] == "h264"
+    job_id = video.stem
+    listed = _cli(stack, "jobs", "list")
+    assert job_id in listed.stdout
+    shown = _cli(stack, "jobs", "show", job_id)
+    assert json.loads(shown.stdout)["status"] == "completed"
