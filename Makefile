@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 SYSTEM_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
@@ -32,6 +35,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(STAMP)
 
+# checkov pins boto3/botocore below our lock, so it lives in a virtualenv of its own.
+$(CHECKOV_STAMP):
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q checkov==$(CHECKOV_VERSION)
+	@touch $(CHECKOV_STAMP)
+
 setup: system-deps $(STAMP) ## install everything the project needs (idempotent, fast when done)
 
 run: setup ## bring the local stack up, make the demo ad under out/, keep serving until Ctrl-C
@@ -49,7 +58,7 @@ format: setup ## apply ruff's formatting and fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup lint ## set up, lint and run the whole test suite (unit, media, integration, e2e)
+test: setup $(CHECKOV_STAMP) lint ## set up, lint and run the whole test suite (unit, media, integration, e2e)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-unit: setup ## unit and media tests only
@@ -81,11 +90,11 @@ tf-validate: setup ## terraform fmt/validate offline, the per-stage plan and the
 tf-emulator: setup ## apply the messaging and storage modules to the emulator and check them
 	$(BIN)/pytest -q -m integration tests/integration/test_terraform_apply.py
 
-checkov: ## scan terraform/ with checkov (in its own virtualenv: its pins clash with ours)
-	scripts/checkov.sh --install && scripts/checkov.sh
+checkov: $(CHECKOV_STAMP) ## scan terraform/ with checkov (in its own virtualenv: its pins clash with ours)
+	scripts/checkov.sh
 
 clean: ## remove the virtualenv, caches and outputs
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .stack out
+	rm -rf $(VENV) $(CHECKOV_VENV) .mypy_cache .ruff_cache .pytest_cache .stack out
 
 run-fakes: setup ## run the stack against the fake Replicate/OpenAI servers
 	scripts/run-with-fakes.sh $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))

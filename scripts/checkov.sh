@@ -13,7 +13,7 @@ venv="$repo/.venv-checkov"
 
 if [[ "${1:-}" == "--install" ]]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet checkov
+  "$venv/bin/pip" install --quiet "checkov==${CHECKOV_VERSION:-3.3.30}"
   shift
 fi
 
