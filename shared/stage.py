@@ -19,6 +19,7 @@ from shared.errors import JobCancelled
 from shared.events import Event
 from shared.job import Job
 from shared.providers.base import CancelCheck, Checkpoints
+from shared.script import Script
 
 if TYPE_CHECKING:
     from shared.storage import Storage
@@ -46,6 +47,10 @@ class StageContext:
     settings: Settings
     cancelled: CancelCheck
     log: Any  # a structlog logger with job_id, stage, event_id and attempt bound
+
+    async def read_script(self) -> Script:
+        """The job's script, as the script stage stored it (every later stage works to its timeline)."""
+        return Script.model_validate_json(await self.storage.read_bytes(self.job.payload_of("script")["script_key"]))
 
     async def raise_if_cancelled(self) -> None:
         """Call at each checkpoint: a cancelled job stops here."""

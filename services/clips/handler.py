@@ -18,11 +18,6 @@ from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
 
-async def read_script(ctx: StageContext) -> Script:
-    raw = await ctx.storage.read_bytes(ctx.job.payload_of("script")["script_key"])
-    return Script.model_validate_json(raw)
-
-
 class _SceneRun:
     """Renders the scenes that are not done yet, carrying the start frame from one scene to the next."""
 
@@ -64,7 +59,7 @@ def build_handler(settings: Settings) -> Handler:
     maker = select_clip_maker(settings)
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
-        script = await read_script(ctx)
+        script = await ctx.read_script()
         run = _SceneRun(maker, script, ctx)
         cost_usd = 0.0
         for scene in script.scenes:

@@ -35,7 +35,7 @@ async def _download_parts(ctx: StageContext, script: Script) -> tuple[list[Path]
 def build_handler(settings: Settings) -> Handler:
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
-        script = Script.model_validate_json(await ctx.storage.read_bytes(job.payload_of("script")["script_key"]))
+        script = await ctx.read_script()
         clips, music, narration = await _download_parts(ctx, script)
         await ctx.raise_if_cancelled()
         result = await compose(

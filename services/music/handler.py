@@ -8,7 +8,6 @@ from shared.config import Settings
 from shared.events import Event, MusicCompletedPayload
 from shared.ffmpeg import ffmpeg
 from shared.providers.base import MusicMaker
-from shared.script import Script
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
@@ -19,7 +18,7 @@ def build_handler(settings: Settings, maker: MusicMaker | None = None) -> Handle
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
-        script = Script.model_validate_json(await ctx.storage.read_bytes(job.payload_of("script")["script_key"]))
+        script = await ctx.read_script()
         raw = ctx.workdir / "music-source.wav"  # ffmpeg reads it by content, whatever the provider wrote
         made = await music.compose(script, duration_s=script.duration_s, out=raw, checkpoints=ctx.checkpoints)
         await ctx.raise_if_cancelled()

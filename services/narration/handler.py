@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload
 from shared.ffmpeg import ffmpeg
 from shared.providers.base import Narrator, Spoken
-from shared.script import NarrationSegment, NarrationTrack, Script, SegmentTiming
+from shared.script import NarrationSegment, NarrationTrack, SegmentTiming
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
@@ -29,7 +29,7 @@ def build_handler(settings: Settings, narrator: Narrator | None = None) -> Handl
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
-        script = Script.model_validate_json(await ctx.storage.read_bytes(job.payload_of("script")["script_key"]))
+        script = await ctx.read_script()
         if not script.needs_narration:
             return StageResult(
                 "narration.skipped", NarrationSkippedPayload(reason="the ad has no voice-over"), skipped=True
