@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, HTTPException
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, JSONBody
 
 from services.gateway.errors import error_spec
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
@@ -50,7 +50,7 @@ async def _require_json(request: Request[Any, Any, Any]) -> None:
     },
 )
 async def generate(
-    data: GenerateRequest,
+    data: JSONBody[GenerateRequest],
     user_id: NamedDependency[str],
     conn: NamedDependency[Connections],
     settings: NamedDependency[Settings],
