@@ -31,7 +31,7 @@ STACK_ENV = {
     "PHARMAGEN_MAX_ACTIVE_JOBS": "200",
 }
 
-CALM_OPENAI = {"throttle_next": 0, "error_next": 0}
+CALM_OPENAI = {"throttle_next": 0, "error_next": 0, "latency_s": 0.0}
 
 
 def brief(brand: str = "Claritex", **overrides: Any) -> dict[str, Any]:

@@ -15,13 +15,18 @@ from tests.chaos.harness import ledger_job, log_records
 from tests.stack_harness import RunningStack
 
 
-def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
+def script_of(stack: RunningStack, job_id: str) -> dict[str, Any]:
     s3: Any = stack.aws("s3")
+    script_key = json.loads(ledger_job(stack, job_id)["stages"]["script"]["event"])["payload"]["script_key"]
+    script: dict[str, Any] = json.loads(s3.get_object(Bucket=ASSETS_BUCKET, Key=script_key)["Body"].read())
+    return script
+
+
+def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
     respeaks = Counter(r["job_id"] for r in log_records(stack) if r.get("event") == "narration.respeaking")
     expected: Counter[str] = Counter()
     for job_id in job_ids:
-        script_key = json.loads(ledger_job(stack, job_id)["stages"]["script"]["event"])["payload"]["script_key"]
-        script = json.loads(s3.get_object(Bucket=ASSETS_BUCKET, Key=script_key)["Body"].read())
+        script = script_of(stack, job_id)
         expected["openai/gpt-4o"] += 1
         expected["minimax/music-1.5"] += 1
         expected["google/veo-3.1"] += len(script["scenes"])

@@ -51,6 +51,7 @@ class OpenAIStats:
     throttled: int = 0
     characters: int = 0
     speeds: list[float] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what was spoken, in order (paid once each)
 
 
 def _error(status: int, message: str, *, kind: str, code: str | None = None, headers: dict[str, str] | None = None
@@ -128,6 +129,7 @@ class FakeOpenAI:
         self.stats.spoken += 1
         self.stats.characters += len(body["input"])
         self.stats.speeds.append(speed)
+        self.stats.texts.append(body["input"])
         return web.Response(body=audio, content_type=FORMATS[fmt][0])
 
     async def _stats(self, _: web.Request) -> web.Response:
