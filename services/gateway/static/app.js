@@ -87,6 +87,7 @@ async function showResult(jobId) {
   const job = await api(`/jobs/${jobId}`);
   if (!job.outputs) return;
   $("result").hidden = false;
+  if (job.outputs.thumbnail_url) $("video").poster = job.outputs.thumbnail_url;
   $("video").src = job.outputs.video_url;
   $("download-video").href = job.outputs.video_download_url;
   $("download-captions").href = job.outputs.captions_download_url || "#";
