@@ -14,9 +14,7 @@ from typing import Any
 
 from shared.aws import sync_client
 from shared.config import Settings
-from shared.topology import ASSETS_BUCKET, JOBS_TABLE, STAGES, TOPIC_NAME, USAGE_TABLE, Stage
-
-JOBS_BY_USER_INDEX = "user_id-created_at"
+from shared.topology import ASSETS_BUCKET, JOBS_BY_USER_INDEX, JOBS_TABLE, STAGES, TOPIC_NAME, USAGE_TABLE, Stage
 
 
 @dataclass(frozen=True)

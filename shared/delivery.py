@@ -137,17 +137,7 @@ class Delivery:
         started = time.monotonic()
         try:
             async with self._heartbeat(job.job_id, message, log), self._workdir(job.job_id) as workdir:
-                ctx = StageContext(
-                    job=job,
-                    storage=self.conn.storage,
-                    checkpoints=LedgerCheckpoints(
-                        self.conn, job.job_id, self.stage.name, self.owner, dict(job.stage(self.stage.name).checkpoints)
-                    ),
-                    workdir=workdir,
-                    settings=self.conn.settings,
-                    cancelled=lambda: self._is_cancelled(job.job_id),
-                    log=log,
-                )
+                ctx = self._context(job, workdir, log, checkpoints=dict(job.stage(self.stage.name).checkpoints))
                 result = await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
                 if result is None:
                     raise PermanentError(f"the {self.stage.name} stage produced no result")
@@ -235,15 +225,7 @@ class Delivery:
             return
         try:
             async with self._workdir(job.job_id) as workdir:
-                ctx = StageContext(
-                    job=job,
-                    storage=self.conn.storage,
-                    checkpoints=LedgerCheckpoints(self.conn, job.job_id, self.stage.name, self.owner, {}),
-                    workdir=workdir,
-                    settings=self.conn.settings,
-                    cancelled=lambda: self._is_cancelled(job.job_id),
-                    log=log,
-                )
+                ctx = self._context(job, workdir, log, checkpoints={})
                 await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
         except PermanentError as exc:
             log.warning("stage.gave_up", reason=str(exc))
@@ -253,6 +235,17 @@ class Delivery:
             log.warning("stage.retrying", reason=_describe(exc))
             return
         await self.queue.delete(message)
+
+    def _context(self, job: Job, workdir: Path, log: Any, *, checkpoints: dict[str, str]) -> StageContext:
+        return StageContext(
+            job=job,
+            storage=self.conn.storage,
+            checkpoints=LedgerCheckpoints(self.conn, job.job_id, self.stage.name, self.owner, checkpoints),
+            workdir=workdir,
+            settings=self.conn.settings,
+            cancelled=lambda: self._is_cancelled(job.job_id),
+            log=log,
+        )
 
     async def _leave_for_dlq(self, message: Message, event_name: str, error: str) -> None:
         self.log.error(

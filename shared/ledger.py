@@ -20,9 +20,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from shared.active_jobs import ActiveJobs
 from shared.job import DONE_STAGE_STATUSES, TERMINAL_JOB_STATUSES, Job, StageState
 from shared.request import AdRequest
-from shared.topology import JOB_STAGES, stage
+from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, stage
 
-JOBS_BY_USER_INDEX = "user_id-created_at"
 _SER, _DESER = TypeSerializer(), TypeDeserializer()
 
 ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed"]

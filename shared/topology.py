@@ -14,6 +14,7 @@ from typing import Any
 TOPIC_NAME = "pharmagen-events"
 JOBS_TABLE = "pharmagen-jobs"
 USAGE_TABLE = "pharmagen-usage"
+JOBS_BY_USER_INDEX = "user_id-created_at"  # GSI on the jobs table: a user's jobs, newest first
 ASSETS_BUCKET = "pharmagen-assets"
 QUEUE_PREFIX = "pharmagen-"
 
