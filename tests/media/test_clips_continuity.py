@@ -1,6 +1,5 @@
 """Real ffmpeg: local clips open on the previous clip's last frame, at the script's size and rate."""
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,14 @@ from shared.config import Settings
 from shared.ffmpeg import ffmpeg, probe
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.script import NarrationSegment, Scene, Script
+from tests.media_probe import gray_frame, mean_abs_diff
 
 pytestmark = pytest.mark.slow
 SIZE = (320, 180)
 
 
-def _gray(image: Path) -> bytes:
-    return subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(image), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-        check=True, capture_output=True,
-    ).stdout  # fmt: skip
-
-
 def _mean_abs_diff(a: Path, b: Path) -> float:
-    pa, pb = _gray(a), _gray(b)
-    assert len(pa) == len(pb)
-    return sum(abs(x - y) for x, y in zip(pa, pb, strict=True)) / len(pa)
+    return mean_abs_diff(gray_frame(a, size=SIZE), gray_frame(b, size=SIZE))
 
 
 async def _render(scene: Scene, out: Path, start_frame: Path | None) -> Path:

@@ -1,9 +1,5 @@
 """Real ffmpeg: the composed ad's streams, length, loudness, safety lower third, thumbnail and captions."""
 
-import re
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from services.clips.frames import extract_last_frame
@@ -14,6 +10,7 @@ from services.composer.compose import compose
 from services.composer.graph import Encoding
 from shared.ffmpeg import ffmpeg, probe, run_tool
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
+from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff
 
 pytestmark = pytest.mark.slow
 ENCODING = Encoding(size=(320, 180), fps=30, preset="veryfast", crf=23)
@@ -61,28 +58,6 @@ async def _compose(parts, name: str, *, script: Script | None = None, target: fl
     )  # fmt: skip
 
 
-def _integrated_lufs(video: Path) -> float:
-    log = subprocess.run(
-        ["ffmpeg", "-nostats", "-hide_banner", "-i", str(video), "-map", "0:a", "-af", "ebur128", "-f", "null", "-"],
-        check=True, capture_output=True, text=True,
-    ).stderr  # fmt: skip
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1])
-
-
-def _frame_rows(video: Path, at_s: float) -> list[bytes]:
-    width, height = ENCODING.size
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-ss", str(at_s), "-i", str(video), "-frames:v", "1", "-f", "rawvideo",
-         "-pix_fmt", "gray", "-"], check=True, capture_output=True,
-    ).stdout  # fmt: skip
-    return [raw[row * width : (row + 1) * width] for row in range(height)]
-
-
-def _mean_diff(a: list[bytes], b: list[bytes]) -> float:
-    pixels = [abs(x - y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True)]
-    return sum(pixels) / len(pixels)
-
-
 @pytest.fixture(scope="module")
 async def broadcast(parts):
     return await _compose(parts, "broadcast")
@@ -106,26 +81,26 @@ async def test_the_ad_lasts_the_scripts_duration(broadcast):
 
 
 async def test_broadcast_loudness_is_within_one_lu_of_minus_24(broadcast):
-    assert abs(_integrated_lufs(broadcast.video) - -24.0) < 1.0
+    assert abs(integrated_loudness_lufs(broadcast.video) - -24.0) < 1.0
 
 
 async def test_web_loudness_is_within_one_lu_of_minus_14(parts):
     web = await _compose(parts, "web", target=-14.0)
-    assert abs(_integrated_lufs(web.video) - -14.0) < 1.0
+    assert abs(integrated_loudness_lufs(web.video) - -14.0) < 1.0
 
 
 async def test_music_alone_is_normalised_when_there_is_no_narration(parts):
     music_only = await _compose(parts, "music-only", voice=False)
-    assert abs(_integrated_lufs(music_only.video) - -24.0) < 1.0
+    assert abs(integrated_loudness_lufs(music_only.video) - -24.0) < 1.0
 
 
 async def test_a_pharmaceutical_ad_draws_the_safety_information_in_the_lower_third(parts):
     pharma = await _compose(parts, "pharma-plain", script=_script("pharmaceutical", titles=False))
     general = await _compose(parts, "general-plain", script=_script("general", titles=False))
-    with_isi, without = _frame_rows(pharma.video, 6.0), _frame_rows(general.video, 6.0)
-    third = len(with_isi) * 2 // 3
-    assert _mean_diff(with_isi[third:], without[third:]) > 15
-    assert _mean_diff(with_isi[: third // 2], without[: third // 2]) < 2
+    size = ENCODING.size
+    with_isi, without = gray_frame(pharma.video, at_s=6.0, size=size), gray_frame(general.video, at_s=6.0, size=size)
+    assert mean_abs_diff(band(with_isi, size, 2 / 3, 1.0), band(without, size, 2 / 3, 1.0)) > 15
+    assert mean_abs_diff(band(with_isi, size, 0.0, 1 / 3), band(without, size, 0.0, 1 / 3)) < 2
 
 
 async def test_the_thumbnail_is_a_jpeg_frame_of_the_ad(broadcast):
