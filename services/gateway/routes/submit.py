@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Request, Response, post
+from litestar import Response, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, HTTPException
 from litestar.params import HeaderParameter, JSONBody
 
+from services.gateway.body import require_json_body
 from services.gateway.errors import error_spec
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
 from services.gateway.views import links_for
@@ -30,18 +31,13 @@ def _still_waiting(job: Job) -> bool:
     return job.status == "queued" and job.stage("script").status == "pending"
 
 
-async def _require_json(request: Request[Any, Any, Any]) -> None:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
-        raise ClientException(status_code=415, detail="send the request body as application/json")
-
-
 @post(
     "/generate",
     status_code=202,
-    before_request=_require_json,
+    before_request=require_json_body,
     summary="Submit a brief",
     responses={
+        400: error_spec("Malformed or over-deep JSON"),
         409: error_spec("Idempotency-Key reused with a different body"),
         413: error_spec("Body too large"),
         415: error_spec("Not application/json"),
