@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from shared.aws import sync_client
-from shared.bootstrap import Created
 from shared.config import Settings
 from shared.connections import Connections, connect
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
