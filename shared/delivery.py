@@ -24,13 +24,13 @@ from typing import Any
 
 import structlog
 
+from shared.asset_tags import mark_failed_assets
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
 from shared.events import Event, PoisonMessage, make_event, parse_event
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
-from shared.ops.retention import mark_failed_assets
 from shared.queue import Message, Queue
 from shared.stage import Handler, SideHandler, StageContext, StageResult
 from shared.topology import Stage

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.emulator import free_port
+from tools.local.emulator import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from shared.aws import sync_client
-from shared.bootstrap import Created
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.ledger.usage import add_usage
 from shared.topology import USAGE_TABLE
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
@@ -256,6 +256,25 @@ def test_invalid_fields_are_422_naming_the_field(api: httpx.Client, body: dict[s
 def test_malformed_json_is_400(api: httpx.Client) -> None:
     response = api.post("/generate", content=b'{"brief": ', headers={"content-type": "application/json"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 50_000,
+        b"[" * 20_000 + b"]" * 20_000,
+        b'{"brief": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+        b'{"brief": "' + b"\\" * 3 + b'"}',
+        b'{"brief": "a\xff\xfe"}',
+        b"\x00" * 100,
+        b"",
+    ],
+    ids=["50k-open", "20k-closed", "deep-field", "bad-escape", "not-utf8", "nul-bytes", "empty"],
+)
+def test_malformed_or_over_deep_json_is_400_with_a_message(api: httpx.Client, body: bytes) -> None:
+    response = api.post("/generate", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["detail"]
 
 
 def test_a_body_that_is_not_an_object_is_4xx(api: httpx.Client) -> None:

@@ -56,7 +56,7 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
 @dlq_app.command("list")
 def dlq_list(as_json: AsJson = False) -> None:
     """Dead letters per stage: how many, and the age of the oldest."""
-    from shared.ops.report import summarize_all
+    from tools.ops.report import summarize_all
 
     summaries = _run(summarize_all)
     if as_json:
@@ -73,8 +73,8 @@ def dlq_show(
     stage_name: StageName, limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: AsJson = False
 ) -> None:
     """The dead letters of a stage, decoded, with the job's recorded failure. Messages stay in the queue."""
-    from shared.ops.dlq import open_dead_letter_queue
-    from shared.ops.report import show
+    from tools.ops.dlq import open_dead_letter_queue
+    from tools.ops.report import show
 
     _stage(stage_name)
 
@@ -99,8 +99,8 @@ def dlq_replay(
     move_api: Annotated[bool, typer.Option(help="try SQS's message-move API first (with --all)")] = True,
 ) -> None:
     """Sends dead letters back to the stage's queue, resetting failed jobs so the stage runs again."""
-    from shared.ops.dlq import open_dead_letter_queue
-    from shared.ops.replay import Replayer, ReplayReport
+    from tools.ops.dlq import open_dead_letter_queue
+    from tools.ops.replay import Replayer, ReplayReport
 
     _stage(stage_name)
     if (job is None) == (not replay_all):
@@ -119,7 +119,7 @@ def dlq_purge(
     stage_name: StageName, yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False
 ) -> None:
     """Deletes every dead letter of a stage, for good."""
-    from shared.ops.dlq import open_dead_letter_queue
+    from tools.ops.dlq import open_dead_letter_queue
 
     _stage(stage_name)
     if not yes:
@@ -137,7 +137,7 @@ def dlq_purge(
 @app.command("queues")
 def queues(as_json: AsJson = False) -> None:
     """Queue depth per stage: visible, in flight, delayed, and dead letters."""
-    from shared.ops.depth import queue_depths
+    from tools.ops.depth import queue_depths
 
     depths = _run(queue_depths)
     if as_json:
@@ -152,7 +152,7 @@ def cleanup_failed(
     older_than_days: Annotated[float, typer.Option(min=0, help="jobs that failed at least this long ago")],
 ) -> None:
     """Deletes the failed-tagged assets of jobs that failed before the cut-off (what the lifecycle rule does in AWS)."""
-    from shared.ops.retention import delete_failed_assets, expired_failures
+    from tools.ops.retention import delete_failed_assets, expired_failures
 
     async def work(conn: Connections) -> tuple[int, int]:
         expired = await expired_failures(
