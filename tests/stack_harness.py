@@ -1,4 +1,4 @@
-"""Start and stop the whole local stack (`python -m shared.stack up`) as real processes, for e2e and chaos tests."""
+"""Start and stop the whole local stack (`python -m tools.local.stack up`) as processes, for e2e and chaos tests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import boto3
 import httpx
 
-from shared.emulator import free_port
+from tools.local.emulator import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,7 @@ def start_stack(
         **(env or {}),
     }
     log_path = state_dir / "stack.log"
-    argv = [sys.executable, "-m", "shared.stack", "up", "--state-dir", str(state_dir)]
+    argv = [sys.executable, "-m", "tools.local.stack", "up", "--state-dir", str(state_dir)]
     for name, count in (scale or {}).items():
         argv += ["--scale", f"{name}={count}"]
     with log_path.open("wb") as log:

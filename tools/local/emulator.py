@@ -3,7 +3,7 @@
 Two processes, as LOCAL-AWS-NOTES measured best: one serves SNS, SQS, S3 and Secrets Manager
 together (SNS→SQS delivery only works inside one process), a second serves DynamoDB.
 Code reaches them only through `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_DYNAMODB`.
-Run one by hand with `python -m shared.emulator --port 4566`.
+Run one by hand with `python -m tools.local.emulator --port 4566`.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class Emulator:
 def _spawn(port: int, log_path: Path | None, *, serialize: bool = False) -> subprocess.Popen[bytes]:
     out = log_path.open("ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.emulator", "--port", str(port), *(["--serialize"] if serialize else [])],
+        [sys.executable, "-m", "tools.local.emulator", "--port", str(port), *(["--serialize"] if serialize else [])],
         stdout=out,
         stderr=subprocess.STDOUT,
         env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"},

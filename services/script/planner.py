@@ -19,7 +19,7 @@ from services.script.scenes import (
 )
 from services.script.timeline import longest_fitting, scene_durations, speech_window
 from shared.config import Settings
-from shared.providers.base import Drafted
+from shared.providers.base import CancelCheck, Checkpoints, Drafted
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script
 from shared.statement import normalise
@@ -48,7 +48,8 @@ class PlannerScriptWriter:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def write(self, request: AdRequest) -> Drafted:
+    async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted:
+        """Costs nothing, so neither checkpoints nor cancellation matter here."""
         return Drafted(script=plan(request))
 
 

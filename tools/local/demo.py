@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-DEMO_BRIEF = Path(__file__).resolve().parent.parent / "briefs" / "demo.json"
+DEMO_BRIEF = Path(__file__).resolve().parents[2] / "briefs" / "demo.json"
 
 
 async def _wait_for_gateway(client: httpx.AsyncClient, timeout_s: float = 60.0) -> None:

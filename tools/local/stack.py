@@ -1,6 +1,6 @@
 """The local stack as separate processes: emulator, bootstrap, every stage service (scaled per stage), gateway.
 
-`python -m shared.stack up --scale clips=2 --demo` — logs are prefixed per service; a service
+`python -m tools.local.stack up --scale clips=2 --demo` — logs are prefixed per service; a service
 that dies is restarted (as ECS would); Ctrl-C stops everything cleanly (SIGTERM, grace, kill).
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.bootstrap import bootstrap
 from shared.config import Settings
-from shared.emulator import Emulator, start_emulator
 from shared.topology import STAGES
+from tools.local.bootstrap import bootstrap
+from tools.local.emulator import Emulator, start_emulator
 
 _COLOURS = ("36", "32", "33", "35", "34", "31", "96", "92")
 GATEWAY = "gateway"
@@ -145,7 +145,7 @@ async def run_stack(args: argparse.Namespace) -> int:
         )
         print(f"\nPharmaGen is up: web page {gateway_url}/  API key {api_key}  (Ctrl-C stops)\n", flush=True)
         if args.demo:
-            from shared.demo import run_demo
+            from tools.local.demo import run_demo
 
             demo = asyncio.create_task(run_demo(gateway_url, api_key, Path(args.out)))
             await asyncio.wait({demo, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
@@ -161,7 +161,7 @@ async def run_stack(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m shared.stack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.local.stack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="run the whole local stack")
     up.add_argument("--scale", action="append", default=[], metavar="STAGE=N", help="replicas of a stage service")
