@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, HTTPException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.params import HeaderParameter, JSONBody
 
 from services.gateway.body import require_json_body
@@ -19,6 +19,7 @@ from shared.connections import Connections
 from shared.events import make_event, new_correlation_id
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, TooManyActiveJobs
+from shared.webhook_target import WebhookPolicy, WebhookRefused, check_at_submit
 
 RETRY_AFTER_S = 30
 
@@ -29,6 +30,16 @@ class TooManyActiveJobsError(HTTPException):
 
 def _still_waiting(job: Job) -> bool:
     return job.status == "queued" and job.stage("script").status == "pending"
+
+
+async def _refuse_unsafe_webhook(url: str, settings: Settings) -> None:
+    """A 422 naming `webhook_url` when the notifier would refuse to deliver there (SSRF policy)."""
+    policy = WebhookPolicy.for_env(settings.env, allow_private=settings.webhook_allow_private)
+    try:
+        await check_at_submit(url, policy)
+    except WebhookRefused as exc:
+        message = f"webhook_url {exc}"
+        raise ValidationException(detail=message, extra=[{"key": "webhook_url", "message": message}]) from exc
 
 
 @post(
@@ -56,6 +67,8 @@ async def generate(
 ) -> Response[SubmitResponse]:
     """Queues a job; the same Idempotency-Key with the same body returns the first job (202 again)."""
     request = data.to_request()
+    if request.webhook_url is not None:
+        await _refuse_unsafe_webhook(str(request.webhook_url), settings)
     try:
         job, created = await conn.ledger.create_job(
             job_id=uuid.uuid4().hex,
