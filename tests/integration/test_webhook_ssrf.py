@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from shared.bootstrap import Created
 from shared.webhook_target import WebhookPolicy
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
