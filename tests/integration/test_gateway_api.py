@@ -14,6 +14,8 @@ import pytest
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.ledger.usage import add_usage
+from shared.topology import USAGE_TABLE
 from tests.fakes.gateway_process import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
@@ -204,11 +206,11 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
         for stage_name in ("script", "narration", "clips", "music"):
             await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
             await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
-        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60)
+        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
         assert claim.job is not None
         await conn.storage.upload_bytes(b"not really an mp4", key)
         await conn.ledger.complete_job(
-            claim.job, "composer", owner="test", event_json="", stage_cost_usd=0.0,
+            claim.job, "composer", owner="test", job_status="composing", event_json="", stage_cost_usd=0.0,
             outputs={"video_key": key}, video_duration_s=12.0,
         )  # fmt: skip
 
@@ -319,7 +321,8 @@ def test_progress_stream_without_a_token_is_401(gateway: RunningGateway, api: ht
 
 
 def test_usage_lists_the_callers_periods(api: httpx.Client, user: str, settings: Settings) -> None:
-    on_ledger(settings, lambda conn: conn.ledger.add_usage(user, jobs=2, video_s=60.0, cost_usd=1.5, period="2026-01"))
+    usage = add_usage(settings.name(USAGE_TABLE), user, jobs=2, video_s=60.0, cost_usd=1.5, period="2026-01")
+    on_ledger(settings, lambda conn: conn.clients.dynamodb.update_item(**usage))
     body = api.get("/usage").json()
     assert body["user_id"] == user
     assert body["periods"] == [{"period": "2026-01", "jobs": 2, "video_seconds": 60.0, "cost_usd": 1.5}]
