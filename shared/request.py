@@ -45,6 +45,8 @@ class AdRequest(BaseModel):
     music_mood: str | None = Field(default=None, min_length=2, max_length=60)
     loudness_lufs: float = Field(default=-24.0, ge=-31.0, le=-10.0)
     webhook_url: HttpUrl | None = None
+    # "report": a failing compliance report is delivered with the ad; "enforce": the job fails instead.
+    compliance: Literal["report", "enforce"] = "report"
 
     @field_validator("brief", "brand", "side_effects", "music_mood")
     @classmethod

@@ -93,6 +93,7 @@ class SegmentTiming(BaseModel):
     kind: SegmentKind
     start_s: float
     end_s: float
+    speed: float | None = None  # the speaking speed the voice actually used (None: not recorded)
 
 
 class NarrationTrack(BaseModel):
