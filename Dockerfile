@@ -16,6 +16,7 @@ WORKDIR /src
 COPY pyproject.toml requirements.lock ./
 COPY shared ./shared
 COPY services ./services
+COPY tools ./tools
 # The runtime dependencies only, held at the lock's exact versions.
 RUN pip install --constraint requirements.lock .
 

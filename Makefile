@@ -45,15 +45,15 @@ $(CHECKOV_STAMP):
 setup: system-deps $(STAMP) ## install everything the project needs (idempotent, fast when done)
 
 run: setup ## bring the local stack up, make the demo ad under out/, keep serving until Ctrl-C
-	$(BIN)/python -m shared.stack up --demo $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
+	$(BIN)/python -m tools.local.stack up --demo $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
 
 up: setup ## bring the local stack up without the demo (SCALE="clips=2 composer=2")
-	$(BIN)/python -m shared.stack up $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
+	$(BIN)/python -m tools.local.stack up $(if $(SCALE),$(foreach s,$(SCALE),--scale $(s)))
 
 lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services
+	$(BIN)/mypy shared services tools
 
 format: setup ## apply ruff's formatting and fixes
 	$(BIN)/ruff format .
@@ -83,7 +83,7 @@ chaos: setup ## run the full chaos suite (faults against the whole local stack, 
 	CHAOS_FULL=1 $(BIN)/pytest -q -s -m chaos tests/chaos $(PYTEST_ARGS)
 
 topology: setup ## export the topology for terraform (terraform/topology.json)
-	$(BIN)/python -m shared.topology_export
+	$(BIN)/python -m tools.topology_export
 
 tf-validate: setup ## terraform fmt/validate offline, the per-stage plan and the topology export check
 	$(BIN)/pytest -q tests/unit/test_terraform_static.py tests/unit/test_terraform_per_stage.py tests/unit/test_topology_export.py

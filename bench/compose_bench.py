@@ -24,8 +24,8 @@ from typing import TypeVar
 
 import ffmpeg as ffmpeg_python
 
+from services.clips.footage import FootageClipMaker
 from services.clips.frames import extract_last_frame
-from services.clips.local import FfmpegClipMaker
 from services.composer.compose import compose, encoding_for
 from services.composer.graph import FONT_BOLD, FONT_REGULAR, mixed_audio
 from services.composer.overlays import overlay_plan
@@ -63,7 +63,7 @@ def bench_script() -> Script:
 
 
 async def make_clips(script: Script, settings: Settings, work: Path) -> list[Path]:
-    maker, clips, start = FfmpegClipMaker(settings), [], None
+    maker, clips, start = FootageClipMaker(settings), [], None
     for scene in script.scenes:
         out = work / f"scene-{scene.index:02d}.mp4"
         await maker.make_clip(scene, script, start_frame=start, out=out, checkpoints=MemoryCheckpoints(),

@@ -21,11 +21,9 @@ import uuid
 from pathlib import Path
 
 from shared.aws import async_client
-from shared.bootstrap import bootstrap
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.delivery import Delivery
-from shared.emulator import running_emulator
 from shared.events import Event, ScriptCompletedPayload, make_event
 from shared.logging import configure_logging
 from shared.queue import Message, Queue
@@ -33,6 +31,8 @@ from shared.request import AdRequest
 from shared.stage import StageContext, StageResult
 from shared.topology import stage
 from shared.worker import Worker, owner_id
+from tools.local.bootstrap import bootstrap
+from tools.local.emulator import running_emulator
 
 RAW_EVENT_TYPE = "bench.raw"  # routed only to the raw probe queue by its filter policy
 SETTLE_S = 0.03  # after each sample, so the worker finishes recording and deleting before the next publish

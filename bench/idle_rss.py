@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from shared.bootstrap import bootstrap
 from shared.config import Settings
-from shared.emulator import start_emulator
 from shared.topology import STAGES
+from tools.local.bootstrap import bootstrap
+from tools.local.emulator import start_emulator
 
 GOAL_MB = 120.0
 SETTLE_S = 8.0

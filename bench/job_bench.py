@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from shared.demo import DEMO_BRIEF
 from tests.stack_harness import start_stack, wait_until_ended
+from tools.local.demo import DEMO_BRIEF
 
 
 def main() -> None:

@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
-from shared.demo import DEMO_BRIEF
 from tests.fakes.fake_processes import FakeProviders, running_fakes
 from tests.stack_harness import start_stack
+from tools.local.demo import DEMO_BRIEF
 
 LATENCIES_S = {"openai/gpt-4o": 2.0, "google/veo-3.1": 9.0, "minimax/music-1.5": 6.0}
 TTS_LATENCY_S = 1.0

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import httpx
 
-from shared.bootstrap import bootstrap
 from shared.config import Settings
 from shared.connections import Connections, connect
-from shared.emulator import start_emulator
 from shared.events import make_event
 from shared.request import AdRequest
 from tests.fakes.gateway_process import running_gateway
+from tools.local.bootstrap import bootstrap
+from tools.local.emulator import start_emulator
 
 CLIENTS = 32
 BODY = {"brief": "Thirty calm seconds for an allergy relief spray, morning light", "duration_s": 30}

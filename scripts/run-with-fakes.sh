@@ -2,7 +2,7 @@
 # The local stack on the real provider adapters, pointed at the fake Replicate and OpenAI servers.
 # The only difference from `make run` is the environment: provider keys and base URLs.
 #
-#   scripts/run-with-fakes.sh [extra `shared.stack up` arguments, e.g. --scale clips=2]
+#   scripts/run-with-fakes.sh [extra `tools.local.stack up` arguments, e.g. --scale clips=2]
 #
 # The fakes answer in FAKE_LATENCY_S seconds per prediction (default 2) and log to .stack/fakes/.
 set -euo pipefail
@@ -12,7 +12,7 @@ logs="$repo/.stack/fakes"
 mkdir -p "$logs"
 cd "$repo"
 
-free_port() { "$python" -c 'from shared.emulator import free_port; print(free_port())'; }
+free_port() { "$python" -c 'from tools.local.emulator import free_port; print(free_port())'; }
 replicate_port="$(free_port)"
 openai_port="$(free_port)"
 replicate_token="r8_fake-local-token"
@@ -35,4 +35,4 @@ echo "fake Replicate on :$replicate_port, fake OpenAI on :$openai_port (logs in 
 
 REPLICATE_API_TOKEN="$replicate_token" REPLICATE_BASE_URL="http://127.0.0.1:$replicate_port" \
 OPENAI_API_KEY="$openai_key" OPENAI_BASE_URL="http://127.0.0.1:$openai_port/v1" \
-  "$python" -m shared.stack up --demo "$@"
+  "$python" -m tools.local.stack up --demo "$@"

@@ -30,4 +30,4 @@ async def topic_arn_for(sts_or_sns: Any, topic_name: str) -> str:
             if topic["TopicArn"].rsplit(":", 1)[-1] == topic_name:
                 arn: str = topic["TopicArn"]
                 return arn
-    raise LookupError(f"no SNS topic named {topic_name!r}: run the bootstrap (make bootstrap) or terraform first")
+    raise LookupError(f"no SNS topic named {topic_name!r}: start the local stack (make up) or apply terraform first")

@@ -33,6 +33,10 @@ class Prices(BaseSettings):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PHARMAGEN_", env_file=".env", extra="ignore")
 
+    # "dev" (the local stack and the tests) relaxes the edges: a generated API key, loopback webhooks.
+    # Anything else is a deployment: a key store is required and no default secret is accepted.
+    env: Literal["dev", "prod"] = "dev"
+
     # --- AWS (moto locally; LocalStack or AWS by changing the endpoint and credentials) ---
     aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
@@ -86,6 +90,9 @@ class Settings(BaseSettings):
     presign_ttl_s: int = 900
     webhook_secret: SecretStr = SecretStr("pharmagen-dev-webhook-secret")
     public_base_url: str | None = None
+    webhook_kms_key_id: str | None = None  # the key webhook secrets are encrypted with; unset: the topology's alias
+    key_cache_s: float = Field(default=30.0, ge=0)  # how long the gateway trusts a key lookup (revocation delay)
+    webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
 
     prices: Prices = Field(default_factory=Prices)
 

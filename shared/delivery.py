@@ -24,13 +24,13 @@ from typing import Any
 
 import structlog
 
+from shared.asset_tags import mark_failed_assets
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
 from shared.events import Event, PoisonMessage, make_event, parse_event
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
-from shared.ops.retention import mark_failed_assets
 from shared.queue import Message, Queue
 from shared.stage import Handler, SideHandler, StageContext, StageResult
 from shared.topology import Stage
@@ -99,7 +99,12 @@ class Delivery:
             await self._run_side_stage(event, message, log)
             return
         claim = await self.conn.ledger.claim_stage(
-            event.job_id, self.stage.name, owner=self.owner, lease_s=self.lease_s
+            event.job_id,
+            self.stage.name,
+            owner=self.owner,
+            lease_s=self.lease_s,
+            requires=self.stage.requires,
+            job_status=self.stage.job_status_while_running,
         )
         if claim.granted and claim.job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -168,6 +173,7 @@ class Delivery:
                 job,
                 self.stage.name,
                 owner=self.owner,
+                job_status=self.stage.job_status_while_running,
                 event_json=event.model_dump_json(),
                 stage_cost_usd=result.cost_usd,
                 outputs={k: v for k, v in payload.items() if k.endswith("_key") and v},

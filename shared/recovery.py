@@ -7,11 +7,11 @@ that already finished. Stages already done are left alone (their outputs are kep
 
 from __future__ import annotations
 
+from shared.asset_tags import mark_retried_assets
 from shared.bus import Bus
 from shared.events import Event, make_event
 from shared.job import Job
 from shared.ledger import Ledger
-from shared.ops.retention import mark_retried_assets
 from shared.storage import Storage
 from shared.topology import JOB_STAGES, Stage
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.bootstrap import Created, bootstrap
 from shared.config import Settings
-from shared.emulator import Emulator, start_emulator
+from tools.local.bootstrap import Created, bootstrap
+from tools.local.emulator import Emulator, start_emulator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,11 +1,34 @@
-"""Clips stage service: renders one clip per scene with visual continuity."""
+"""Clips stage service: renders one clip per scene with visual continuity.
+
+The clip maker is chosen here, from the one selection table, and handed to the handler.
+"""
 
 from services.clips.handler import build_handler
+from shared.config import Settings
+from shared.providers.base import ClipMaker
+from shared.providers.selection import select
+from shared.stage import Handler
 from shared.worker import run_stage
 
 
+def clip_maker(settings: Settings) -> ClipMaker:
+    """The adapter this deployment uses (imported only when chosen: the SDKs are heavy)."""
+    chosen = select("clips", settings)
+    if chosen.provider == "replicate":
+        from services.clips.veo import VeoClipMaker
+
+        return VeoClipMaker(chosen.settings)
+    from services.clips.footage import FootageClipMaker
+
+    return FootageClipMaker(chosen.settings)
+
+
+def build(settings: Settings) -> Handler:
+    return build_handler(settings, clip_maker(settings))
+
+
 def main() -> None:
-    run_stage("clips", build_handler)
+    run_stage("clips", build)
 
 
 if __name__ == "__main__":

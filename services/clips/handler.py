@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.clips.frames import extract_last_frame, extract_thumbnail
-from services.clips.provider import select_clip_maker
 from shared.config import Settings
 from shared.events import ClipsCompletedPayload, Event
 from shared.providers.base import ClipMaker
@@ -55,8 +54,8 @@ class _SceneRun:
         return rendered.cost_usd
 
 
-def build_handler(settings: Settings) -> Handler:
-    maker = select_clip_maker(settings)
+def build_handler(settings: Settings, maker: ClipMaker) -> Handler:
+    """The handler around the clip maker `__main__` selected (tests pass their own)."""
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         script = await ctx.read_script()

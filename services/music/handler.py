@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from services.music.encode import mp3_args
-from services.music.provider import select_music_maker
 from shared.config import Settings
 from shared.events import Event, MusicCompletedPayload
 from shared.ffmpeg import ffmpeg
@@ -12,15 +11,16 @@ from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
 
-def build_handler(settings: Settings, maker: MusicMaker | None = None) -> Handler:
-    """The handler with the configured music maker (or the one given, for tests)."""
-    music = maker or select_music_maker(settings)
+def build_handler(settings: Settings, music: MusicMaker) -> Handler:
+    """The handler around the music maker `__main__` selected (tests pass their own)."""
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
         script = await ctx.read_script()
         raw = ctx.workdir / "music-source.wav"  # ffmpeg reads it by content, whatever the provider wrote
-        made = await music.compose(script, duration_s=script.duration_s, out=raw, checkpoints=ctx.checkpoints)
+        made = await music.compose(
+            script, duration_s=script.duration_s, out=raw, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
+        )
         await ctx.raise_if_cancelled()
         mp3 = ctx.workdir / "music.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s

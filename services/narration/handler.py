@@ -11,7 +11,6 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from services.narration.placement import Placed, faster_speed, mix_args, start_for
-from services.narration.provider import select_narrator
 from shared.config import Settings
 from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload
 from shared.ffmpeg import ffmpeg
@@ -23,9 +22,8 @@ from shared.storage import asset_key
 _MAX_RESPEAKS = 2
 
 
-def build_handler(settings: Settings, narrator: Narrator | None = None) -> Handler:
-    """The handler with the configured narrator (or the one given, for tests)."""
-    voice = narrator or select_narrator(settings)
+def build_handler(settings: Settings, voice: Narrator) -> Handler:
+    """The handler around the narrator `__main__` selected (tests pass their own)."""
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
@@ -111,7 +109,9 @@ async def _speak_into_window(
     """Speak a segment, re-speaking faster (a bounded number of times) while it overruns its window."""
     out = ctx.workdir / f"segment-{index:02d}.wav"
     speed = segment.speed
-    spoken: Spoken = await narrator.speak(segment.text, speed=speed, voice=voice, out=out)
+    spoken: Spoken = await narrator.speak(
+        segment.text, speed=speed, voice=voice, out=out, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
+    )
     cost = spoken.cost_usd
     window_s = segment.end_s - segment.start_s
     for _ in range(_MAX_RESPEAKS):
@@ -120,7 +120,9 @@ async def _speak_into_window(
             break
         ctx.log.info("narration.respeaking", segment=index, spoken_s=spoken.duration_s, window_s=window_s, speed=faster)
         speed = faster
-        spoken = await narrator.speak(segment.text, speed=speed, voice=voice, out=out)
+        spoken = await narrator.speak(
+            segment.text, speed=speed, voice=voice, out=out, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
+        )
         cost += spoken.cost_usd
     key = asset_key(ctx.job.user_id, ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
     await ctx.storage.upload_file(out, key)

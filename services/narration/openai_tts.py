@@ -15,7 +15,7 @@ import openai
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
 from shared.ffmpeg import duration_s
-from shared.providers.base import Spoken
+from shared.providers.base import CancelCheck, Checkpoints, Spoken
 
 TTS1_VOICES = frozenset({"alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer"})
 ALL_VOICES = TTS1_VOICES | {"ballad", "verse", "marin", "cedar"}
@@ -58,7 +58,10 @@ class OpenAiNarrator:
         self.model = settings.tts_model
         self.name = f"openai:{self.model}"
 
-    async def speak(self, text: str, *, speed: float, voice: str, out: Path) -> Spoken:
+    async def speak(
+        self, text: str, *, speed: float, voice: str, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> Spoken:
+        """One request per call; the handler checkpoints each spoken segment, and checks cancellation between them."""
         try:
             async with self._client.audio.speech.with_streaming_response.create(
                 model=self.model,

@@ -1,11 +1,34 @@
-"""The script stage service: consumes `job.submitted`, publishes `script.completed`."""
+"""The script stage service: consumes `job.submitted`, publishes `script.completed`.
+
+The script writer is chosen here, from the one selection table, and handed to the handler.
+"""
 
 from services.script.handler import build_handler
+from shared.config import Settings
+from shared.providers.base import ScriptWriter
+from shared.providers.selection import select
+from shared.stage import Handler
 from shared.worker import run_stage
 
 
+def script_writer(settings: Settings) -> ScriptWriter:
+    """The adapter this deployment uses (imported only when chosen: the SDKs are heavy)."""
+    chosen = select("script", settings)
+    if chosen.provider == "replicate":
+        from services.script.gpt4o import Gpt4oScriptWriter
+
+        return Gpt4oScriptWriter(chosen.settings)
+    from services.script.planner import PlannerScriptWriter
+
+    return PlannerScriptWriter(chosen.settings)
+
+
+def build(settings: Settings) -> Handler:
+    return build_handler(settings, script_writer(settings))
+
+
 def main() -> None:
-    run_stage("script", build_handler)
+    run_stage("script", build)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from replicate.client import Client
 from services.script.gpt4o_prompt import STYLE_PROMPT, SYSTEM_PROMPT, joined, parse_script, script_prompt, with_style
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.providers.base import Drafted, MemoryCheckpoints, never_cancelled
+from shared.providers.base import CancelCheck, Checkpoints, Drafted
 from shared.providers.replicate_client import replicate_client
 from shared.providers.replicate_runner import PredictionState, run_prediction
 from shared.request import AdRequest
@@ -31,22 +31,28 @@ class Gpt4oScriptWriter:
         self.model = settings.script_model
         self.name = f"replicate:{self.model}"
 
-    async def write(self, request: AdRequest) -> Drafted:
+    async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted:
         cost = 0.0
         style_notes = ""
         if request.style_reference_urls:
             style_input = {"prompt": STYLE_PROMPT, "image_input": [str(u) for u in request.style_reference_urls]}
-            state = await self._predict(style_input, key="style", purpose="style description")
+            state = await self._predict(
+                style_input, key="prediction-style", purpose="style description",
+                checkpoints=checkpoints, cancelled=cancelled,
+            )  # fmt: skip
             style_notes, cost = joined(state.output).strip(), cost + self._cost(style_input, state)
         feedback = ""
-        for _ in range(SCRIPT_ATTEMPTS):
+        for attempt in range(SCRIPT_ATTEMPTS):
             model_input = {
                 "system_prompt": SYSTEM_PROMPT,
                 "prompt": script_prompt(request, style_notes=style_notes, feedback=feedback),
                 "max_completion_tokens": _MAX_COMPLETION_TOKENS,
                 "temperature": 0.7,
             }
-            state = await self._predict(model_input, key="script", purpose="script")
+            state = await self._predict(
+                model_input, key=f"prediction-script-{attempt}", purpose="script",
+                checkpoints=checkpoints, cancelled=cancelled,
+            )  # fmt: skip
             cost += self._cost(model_input, state)
             try:
                 script = parse_script(joined(state.output), request)
@@ -56,12 +62,18 @@ class Gpt4oScriptWriter:
             return Drafted(script=with_style(script, style_notes), cost_usd=round(cost, 6))
         raise PermanentError(f"the script model did not return a valid script: {feedback}")
 
-    async def _predict(self, model_input: dict[str, Any], *, key: str, purpose: str) -> PredictionState:
-        # Script calls are cheap and the ScriptWriter contract has no ledger checkpoints: each attempt is fresh.
+    async def _predict(
+        self, model_input: dict[str, Any], *, key: str, purpose: str, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> PredictionState:
+        """Each prediction is checkpointed under its own key: a redelivered message polls it, never pays again.
+
+        Attempt N's input depends only on attempt N-1's (checkpointed) answer, so a resumed run asks again
+        for exactly the predictions it had made.
+        """
         return await run_prediction(
             self._client, self.model, model_input,
-            checkpoints=MemoryCheckpoints(), key=key, deadline_s=_DEADLINE_S,
-            poll_s=self._settings.provider_poll_s, cancelled=never_cancelled, purpose=purpose,
+            checkpoints=checkpoints, key=key, deadline_s=_DEADLINE_S,
+            poll_s=self._settings.provider_poll_s, cancelled=cancelled, purpose=purpose,
         )  # fmt: skip
 
     def _cost(self, model_input: dict[str, Any], state: PredictionState) -> float:

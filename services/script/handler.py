@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.script.provider import select_writer
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import Event, ScriptCompletedPayload
@@ -14,14 +13,13 @@ from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
 
-def build_handler(settings: Settings, writer: ScriptWriter | None = None) -> Handler:
-    """The handler with the configured script writer (or the one given, for tests)."""
-    scripts = writer or select_writer(settings)
+def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
+    """The handler around the script writer `__main__` selected (tests pass their own)."""
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
         try:
-            drafted = await scripts.write(job.request)
+            drafted = await scripts.write(job.request, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled)
         except ValidationError as exc:
             raise PermanentError(_reason(exc)) from exc
         script = _revalidated(drafted.script, job.request.duration_s)

@@ -1,8 +1,8 @@
 """What a stage asks of its model provider, so local and real implementations slot in per stage.
 
 Each provider writes its media to a local path it is given and returns the cost of the call.
-Paid calls take a `Checkpoints` so a redelivered message resumes a prediction rather than
-paying for a new one.
+Every paid method takes the same two arguments: `checkpoints`, so a redelivered message resumes a
+prediction rather than paying for a new one, and `cancelled`, so a cancelled job stops paid work.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Rendered:
 class ScriptWriter(Protocol):
     name: str
 
-    async def write(self, request: AdRequest) -> Drafted: ...
+    async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted: ...
 
 
 class Narrator(Protocol):
@@ -73,7 +73,9 @@ class Narrator(Protocol):
 
     name: str
 
-    async def speak(self, text: str, *, speed: float, voice: str, out: Path) -> Spoken: ...
+    async def speak(
+        self, text: str, *, speed: float, voice: str, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> Spoken: ...
 
 
 class ClipMaker(Protocol):
@@ -98,4 +100,6 @@ class MusicMaker(Protocol):
 
     name: str
 
-    async def compose(self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints) -> Rendered: ...
+    async def compose(
+        self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> Rendered: ...

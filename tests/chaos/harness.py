@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 from boto3.dynamodb.types import TypeDeserializer
 
-from shared.emulator import free_port
 from shared.topology import ASSETS_BUCKET, JOB_STAGES, JOBS_TABLE, STAGES, TOPIC_NAME
 from tests.stack_harness import REPO_ROOT, RunningStack
+from tools.local.emulator import free_port
 
 TERMINAL = {"completed", "failed", "cancelled"}
 REPLICATE_TOKEN, OPENAI_KEY = "test-token", "sk-test"

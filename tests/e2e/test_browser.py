@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from shared.bootstrap import Created
 from tests.fakes.gateway_process import RunningGateway, running_gateway
 from tests.stack_harness import RunningStack
+from tools.local.bootstrap import Created
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

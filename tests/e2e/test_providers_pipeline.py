@@ -184,7 +184,10 @@ def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_m
         wait_for(lambda: fakes.replicate.stats()["cancels"] >= 1, timeout_s=15, what="the prediction's cancel")
         time.sleep(7.0)  # longer than the cancelled clip would have taken: a next scene would have started
     assert job["status"] == "cancelled"
-    assert fakes.replicate.stats()["cancels"] == 1
+    stats = fakes.replicate.stats()
+    assert stats["cancelled"][VEO] == 1
+    assert stats["cancels"] == sum(stats["cancelled"].values())  # each cancel stopped one running prediction
+    assert set(stats["cancelled"].values()) == {1}  # and none was asked twice
     assert fakes.veo_creates() == 1
 
 

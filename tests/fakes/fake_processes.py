@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from shared.emulator import free_port
+from tools.local.emulator import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REPLICATE_TOKEN = "r8_fake-e2e-token"

@@ -78,11 +78,15 @@ class Stats:
     creates: Counter[str] = field(default_factory=Counter)
     gets: int = 0
     cancels: int = 0
+    cancelled: Counter[str] = field(default_factory=Counter)  # in-flight predictions stopped, per model
     downloads: int = 0
     throttled: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "creates": dict(self.creates), "paid": sum(self.creates.values())}
+        return {
+            **asdict(self), "creates": dict(self.creates), "cancelled": dict(self.cancelled),
+            "paid": sum(self.creates.values()),
+        }  # fmt: skip
 
 
 class FakeReplicate:
@@ -216,6 +220,7 @@ class FakeReplicate:
         self.stats.cancels += 1
         if prediction.status in {"starting", "processing"}:
             prediction.status = "canceled"
+            self.stats.cancelled[prediction.model] += 1
         return web.json_response(prediction.as_json(self.base_url))
 
     async def _file(self, request: web.Request) -> web.StreamResponse:

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared.bootstrap import Created, bootstrap
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.delivery import Delivery
@@ -26,6 +25,7 @@ from shared.request import AdRequest
 from shared.stage import Handler
 from shared.topology import stage
 from shared.worker import Worker, owner_id
+from tools.local.bootstrap import Created, bootstrap
 
 # Leases and polls short enough that a crash or a retry shows within seconds.
 FAST = {"lease_s": 2.0, "heartbeat_every_s": 0.5, "retry_base_s": 1.0, "poll_wait_s": 1, "shutdown_grace_s": 10.0}

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from shared.bootstrap import Created
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 

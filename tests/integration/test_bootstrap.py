@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from shared.aws import sync_client
-from shared.bootstrap import bootstrap, filter_policy
 from shared.config import Settings
 from shared.topology import STAGES
 from tests.integration.runtime_harness import isolated_settings
+from tools.local.bootstrap import bootstrap, filter_policy
 
 pytestmark = pytest.mark.integration
 

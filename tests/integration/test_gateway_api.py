@@ -12,10 +12,12 @@ import httpx
 import pytest
 
 from shared.aws import sync_client
-from shared.bootstrap import Created
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.ledger.usage import add_usage
+from shared.topology import USAGE_TABLE
 from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
@@ -204,11 +206,11 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
         for stage_name in ("script", "narration", "clips", "music"):
             await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
             await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
-        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60)
+        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
         assert claim.job is not None
         await conn.storage.upload_bytes(b"not really an mp4", key)
         await conn.ledger.complete_job(
-            claim.job, "composer", owner="test", event_json="", stage_cost_usd=0.0,
+            claim.job, "composer", owner="test", job_status="composing", event_json="", stage_cost_usd=0.0,
             outputs={"video_key": key}, video_duration_s=12.0,
         )  # fmt: skip
 
@@ -256,6 +258,25 @@ def test_malformed_json_is_400(api: httpx.Client) -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 50_000,
+        b"[" * 20_000 + b"]" * 20_000,
+        b'{"brief": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+        b'{"brief": "' + b"\\" * 3 + b'"}',
+        b'{"brief": "a\xff\xfe"}',
+        b"\x00" * 100,
+        b"",
+    ],
+    ids=["50k-open", "20k-closed", "deep-field", "bad-escape", "not-utf8", "nul-bytes", "empty"],
+)
+def test_malformed_or_over_deep_json_is_400_with_a_message(api: httpx.Client, body: bytes) -> None:
+    response = api.post("/generate", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
 def test_a_body_that_is_not_an_object_is_4xx(api: httpx.Client) -> None:
     assert 400 <= api.post("/generate", json=["a", "b"]).status_code < 500
 
@@ -300,7 +321,8 @@ def test_progress_stream_without_a_token_is_401(gateway: RunningGateway, api: ht
 
 
 def test_usage_lists_the_callers_periods(api: httpx.Client, user: str, settings: Settings) -> None:
-    on_ledger(settings, lambda conn: conn.ledger.add_usage(user, jobs=2, video_s=60.0, cost_usd=1.5, period="2026-01"))
+    usage = add_usage(settings.name(USAGE_TABLE), user, jobs=2, video_s=60.0, cost_usd=1.5, period="2026-01")
+    on_ledger(settings, lambda conn: conn.clients.dynamodb.update_item(**usage))
     body = api.get("/usage").json()
     assert body["user_id"] == user
     assert body["periods"] == [{"period": "2026-01", "jobs": 2, "video_seconds": 60.0, "cost_usd": 1.5}]

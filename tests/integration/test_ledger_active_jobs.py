@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 
-from shared.bootstrap import Created
 from shared.config import Settings
 from shared.connections import connect
 from shared.ledger import Ledger, TooManyActiveJobs
 from shared.request import AdRequest
+from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 REQUEST = AdRequest(brief="A calm morning spot for an allergy relief spray")

@@ -8,15 +8,15 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from shared.asset_tags import mark_failed_assets
 from shared.aws import sync_client
-from shared.bootstrap import Created, bootstrap
 from shared.config import Settings
 from shared.connections import connect
-from shared.ops.cli import app
-from shared.ops.retention import mark_failed_assets
 from shared.request import AdRequest
 from shared.storage import job_prefix
 from tests.integration.runtime_harness import isolated_settings
+from tools.local.bootstrap import Created, bootstrap
+from tools.ops.cli import app
 
 pytestmark = pytest.mark.integration
 runner = CliRunner()

@@ -12,15 +12,15 @@ from shared.config import Settings
 from shared.connections import Connections
 from shared.errors import TransientError
 from shared.events import Event, make_event
-from shared.ops.depth import queue_depths
-from shared.ops.dlq import DeadLetter, DeadLetterQueue, open_dead_letter_queue
-from shared.ops.replay import Replayer
-from shared.ops.report import show, summarize
 from shared.stage import Handler, StageContext, StageResult
 from shared.topology import STAGES, stage
 from shared.worker import serve_stage
 from tests.integration.passthrough import HANDLERS
 from tests.integration.runtime_harness import Harness, harness, isolated_settings
+from tools.ops.depth import queue_depths
+from tools.ops.dlq import DeadLetter, DeadLetterQueue, open_dead_letter_queue
+from tools.ops.replay import Replayer
+from tools.ops.report import show, summarize
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from shared.emulator import free_port
+from tools.local.emulator import free_port
 
 pytestmark = pytest.mark.integration
 

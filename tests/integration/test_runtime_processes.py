@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from shared.config import Settings
-from shared.emulator import Emulator
 from shared.queue import Queue
 from tests.conftest import REPO_ROOT
 from tests.integration.runtime_harness import Harness, eventually, harness, isolated_settings
+from tools.local.emulator import Emulator
 
 pytestmark = pytest.mark.integration
 

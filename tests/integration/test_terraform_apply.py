@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from shared.emulator import DUMMY_CREDENTIALS, running_emulator
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE, STAGES, TOPIC_NAME, USAGE_TABLE
 from tests.unit.terraform_offline import TERRAFORM_DIR, init, require_offline_terraform, terraform
+from tools.local.emulator import DUMMY_CREDENTIALS, running_emulator
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

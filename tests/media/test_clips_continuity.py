@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from services.clips.footage import FootageClipMaker
 from services.clips.frames import extract_last_frame
-from services.clips.local import FfmpegClipMaker
 from services.clips.look import look_for
 from services.clips.render import clip_args
 from shared.config import Settings
@@ -59,7 +59,7 @@ async def test_the_local_clip_maker_renders_at_the_scripts_frame_size_and_rate(t
     )  # fmt: skip
     out = tmp_path / "clip.mp4"
 
-    await FfmpegClipMaker(Settings()).make_clip(
+    await FootageClipMaker(Settings()).make_clip(
         scene, script, start_frame=None, out=out, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled
     )
 

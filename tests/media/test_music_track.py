@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.music.handler import build_handler
-from services.music.local import SynthMusicMaker
+from services.music.synth import SynthMusicMaker
 from shared.config import Settings
 from shared.events import make_event
 from shared.ffmpeg import ffmpeg, probe

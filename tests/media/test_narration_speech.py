@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from services.narration.espeak import EspeakNarrator
 from services.narration.handler import build_handler
-from services.narration.local import EspeakNarrator
 from shared.config import Settings
 from shared.events import make_event
 from shared.ffmpeg import ffmpeg, probe
+from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
@@ -47,8 +48,22 @@ def rms_db(path: Path, start_s: float, end_s: float) -> float:
 async def test_the_safety_reading_is_at_least_30_percent_more_words_per_second(tmp_path: Path) -> None:
     narrator = EspeakNarrator(Settings())
 
-    calm = await narrator.speak(TEXT, speed=1.0, voice="alloy", out=tmp_path / "calm.wav")
-    fast = await narrator.speak(TEXT, speed=1.45, voice="alloy", out=tmp_path / "fast.wav")
+    calm = await narrator.speak(
+        TEXT,
+        speed=1.0,
+        voice="alloy",
+        out=tmp_path / "calm.wav",
+        checkpoints=MemoryCheckpoints(),
+        cancelled=never_cancelled,
+    )
+    fast = await narrator.speak(
+        TEXT,
+        speed=1.45,
+        voice="alloy",
+        out=tmp_path / "fast.wav",
+        checkpoints=MemoryCheckpoints(),
+        cancelled=never_cancelled,
+    )
 
     assert calm.duration_s / fast.duration_s >= 1.3
 
@@ -56,7 +71,14 @@ async def test_the_safety_reading_is_at_least_30_percent_more_words_per_second(t
 async def test_the_spoken_duration_is_the_trimmed_file_length(tmp_path: Path) -> None:
     out = tmp_path / "line.wav"
 
-    spoken = await EspeakNarrator(Settings()).speak("Ask your doctor.", speed=1.0, voice="alloy", out=out)
+    spoken = await EspeakNarrator(Settings()).speak(
+        "Ask your doctor.",
+        speed=1.0,
+        voice="alloy",
+        out=out,
+        checkpoints=MemoryCheckpoints(),
+        cancelled=never_cancelled,
+    )
 
     with wave.open(str(out), "rb") as wav:
         assert spoken.duration_s == pytest.approx(wav.getnframes() / wav.getframerate())

@@ -63,7 +63,6 @@ def maker(monkeypatch: pytest.MonkeyPatch) -> FakeClipMaker:
         out.write_text("jpeg")
         return out
 
-    monkeypatch.setattr(clips_handler, "select_clip_maker", lambda settings: fake)
     monkeypatch.setattr(clips_handler, "extract_last_frame", last_frame)
     monkeypatch.setattr(clips_handler, "extract_thumbnail", thumbnail)
     return fake
@@ -73,7 +72,7 @@ async def test_each_scene_starts_from_the_previous_scenes_last_frame(tmp_path, m
     storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
     ctx = _context(tmp_path, storage, MemoryCheckpoints())
 
-    result = await clips_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+    result = await clips_handler.build_handler(Settings(), maker)(None, ctx)  # type: ignore[arg-type]
 
     assert [index for index, _ in maker.calls] == [0, 1, 2]
     assert maker.calls[0][1] is None
@@ -88,7 +87,7 @@ async def test_finished_scenes_are_checkpointed_with_their_clip_and_thumbnail_up
     storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
     checkpoints = MemoryCheckpoints()
 
-    await clips_handler.build_handler(Settings())(None, _context(tmp_path, storage, checkpoints))  # type: ignore[arg-type]
+    await clips_handler.build_handler(Settings(), maker)(None, _context(tmp_path, storage, checkpoints))  # type: ignore[arg-type]
 
     for i in range(3):
         assert checkpoints.get(f"scene-{i}") == asset_key("u1", "j1", "clips", f"scene-{i:02d}.mp4")
@@ -102,7 +101,7 @@ async def test_a_redelivery_skips_finished_scenes_and_resumes_from_the_stored_cl
         storage.objects[key] = f"stored clip {i}".encode()
     checkpoints = MemoryCheckpoints(values={**done, "scene-0-cost": "0.5", "scene-1-cost": "0.5"})
 
-    result = await clips_handler.build_handler(Settings())(None, _context(tmp_path, storage, checkpoints))  # type: ignore[arg-type]
+    result = await clips_handler.build_handler(Settings(), maker)(None, _context(tmp_path, storage, checkpoints))  # type: ignore[arg-type]
 
     assert [index for index, _ in maker.calls] == [2]
     assert storage.downloads == [done["scene-1"]]
@@ -124,5 +123,5 @@ async def test_a_cancelled_job_stops_before_the_next_scene(tmp_path, maker):
     ctx.cancelled = cancelled
 
     with pytest.raises(JobCancelled):
-        await clips_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+        await clips_handler.build_handler(Settings(), maker)(None, ctx)  # type: ignore[arg-type]
     assert len(maker.calls) == 1

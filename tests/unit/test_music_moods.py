@@ -8,7 +8,7 @@ import pytest
 
 from services.music.encode import mp3_args
 from services.music.moods import PROFILES, profile_for
-from services.music.synth import render_pcm
+from services.music.wavetable import render_pcm
 
 
 @pytest.mark.parametrize(

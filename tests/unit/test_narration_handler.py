@@ -33,7 +33,7 @@ class FakeNarrator:
     calls: list[tuple[str, float, str]] = field(default_factory=list)
     name: str = "fake"
 
-    async def speak(self, text: str, *, speed: float, voice: str, out: Path) -> Spoken:
+    async def speak(self, text: str, *, speed: float, voice: str, out: Path, checkpoints, cancelled) -> Spoken:
         self.calls.append((text, speed, voice))
         duration_s = round(len(text.split()) * self.seconds_per_word / speed, 3)
         with wave.open(str(out), "wb") as wav:

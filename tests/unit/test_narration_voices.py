@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.narration.local import espeak_argv, espeak_voice
+from services.narration.espeak import espeak_argv, espeak_voice
 
 
 def test_the_default_request_voice_reads_in_american_english() -> None:

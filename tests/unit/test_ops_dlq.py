@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from shared.events import make_event
-from shared.ops.depth import depth_from_attributes
-from shared.ops.dlq import DeadLetter, oldest_age_s
 from shared.topology import stage
+from tools.ops.depth import depth_from_attributes
+from tools.ops.dlq import DeadLetter, oldest_age_s
 
 
 def _letter(body: str, sent_at_ms: int = 0) -> DeadLetter:

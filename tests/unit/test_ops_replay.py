@@ -8,12 +8,12 @@ import pytest
 
 from shared.events import Event, make_event
 from shared.job import Job, StageState
-from shared.ops.dlq import DeadLetter
-from shared.ops.replay import Replayer
 from shared.recovery import restart_events
 from shared.request import AdRequest
 from shared.topology import stage
 from tests.fakes.memory_storage import MemoryStorage
+from tools.ops.dlq import DeadLetter
+from tools.ops.replay import Replayer
 
 
 def _job(status: str = "failed", **stages: str) -> Job:

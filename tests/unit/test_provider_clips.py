@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.clips.replicate import ReplicateClipMaker, clip_input, snap_duration
+from services.clips.veo import VeoClipMaker, clip_input, snap_duration
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.ffmpeg import probe
@@ -29,7 +29,7 @@ async def fake():
         yield server
 
 
-def maker_for(fake, **overrides) -> ReplicateClipMaker:
+def maker_for(fake, **overrides) -> VeoClipMaker:
     settings = Settings(
         REPLICATE_API_TOKEN="test-token",
         REPLICATE_BASE_URL=fake.base_url,
@@ -38,7 +38,7 @@ def maker_for(fake, **overrides) -> ReplicateClipMaker:
         video_crf=35,
         **overrides,
     )
-    return ReplicateClipMaker(settings)
+    return VeoClipMaker(settings)
 
 
 def test_durations_snap_up_to_what_each_model_allows():

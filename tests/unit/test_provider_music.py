@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.music.replicate import INSTRUMENTAL_LYRICS, MinimaxMusicMaker, music_input
+from services.music.minimax import INSTRUMENTAL_LYRICS, MinimaxMusicMaker, music_input
 from shared.config import Settings
 from shared.ffmpeg import probe
-from shared.providers.base import MemoryCheckpoints
+from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.script import Scene, Script
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 
@@ -38,7 +38,9 @@ def test_the_input_keeps_within_the_models_length_limits():
 async def test_a_short_song_is_looped_to_the_requested_length(fake, tmp_path):
     out = tmp_path / "music.mp3"
 
-    rendered = await maker_for(fake).compose(SCRIPT, duration_s=12.0, out=out, checkpoints=MemoryCheckpoints())
+    rendered = await maker_for(fake).compose(
+        SCRIPT, duration_s=12.0, out=out, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled
+    )
 
     assert float((await probe(out))["format"]["duration"]) == pytest.approx(12.0, abs=0.1)
     assert rendered.cost_usd == pytest.approx(0.03)
@@ -47,7 +49,9 @@ async def test_a_short_song_is_looped_to_the_requested_length(fake, tmp_path):
 async def test_a_long_song_is_cut_to_the_requested_length(fake, tmp_path):
     out = tmp_path / "music.wav"
 
-    rendered = await maker_for(fake).compose(SCRIPT, duration_s=3.0, out=out, checkpoints=MemoryCheckpoints())
+    rendered = await maker_for(fake).compose(
+        SCRIPT, duration_s=3.0, out=out, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled
+    )
 
     assert rendered.duration_s == pytest.approx(3.0, abs=0.05)
 
@@ -55,8 +59,12 @@ async def test_a_long_song_is_cut_to_the_requested_length(fake, tmp_path):
 async def test_a_retried_track_resumes_its_prediction(fake, tmp_path):
     checkpoints = MemoryCheckpoints()
     maker = maker_for(fake)
-    await maker.compose(SCRIPT, duration_s=3.0, out=tmp_path / "a.mp3", checkpoints=checkpoints)
+    await maker.compose(
+        SCRIPT, duration_s=3.0, out=tmp_path / "a.mp3", checkpoints=checkpoints, cancelled=never_cancelled
+    )
 
-    await maker.compose(SCRIPT, duration_s=3.0, out=tmp_path / "b.mp3", checkpoints=checkpoints)
+    await maker.compose(
+        SCRIPT, duration_s=3.0, out=tmp_path / "b.mp3", checkpoints=checkpoints, cancelled=never_cancelled
+    )
 
     assert fake.stats.creates["minimax/music-1.5"] == 1

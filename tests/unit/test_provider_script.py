@@ -9,6 +9,7 @@ from services.script.gpt4o_prompt import parse_script, script_prompt
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.request import AdRequest
+from tests.fakes.paid_call import first_run
 from tests.fakes.replicate_outputs import STYLE_DESCRIPTION
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 
@@ -52,7 +53,7 @@ def test_an_answer_that_breaks_the_requests_constraints_is_rejected_with_words()
 
 
 async def test_a_pharma_script_comes_back_valid_with_a_safety_segment(fake):
-    drafted = await writer_for(fake).write(PHARMA)
+    drafted = await writer_for(fake).write(PHARMA, **first_run())
 
     assert drafted.script.duration_s == 30
     assert drafted.script.ad_type == "pharmaceutical"
@@ -64,7 +65,7 @@ async def test_a_pharma_script_comes_back_valid_with_a_safety_segment(fake):
 async def test_invalid_json_is_retried_with_the_error_fed_back(fake):
     fake.config.invalid_script_next = 1
 
-    drafted = await writer_for(fake).write(PHARMA)
+    drafted = await writer_for(fake).write(PHARMA, **first_run())
 
     assert drafted.script.scenes
     prompts = [p.input["prompt"] for p in fake.predictions.values()]
@@ -76,7 +77,7 @@ async def test_a_model_that_never_answers_valid_json_fails_the_job_plainly(fake)
     fake.config.invalid_script_next = 5
 
     with pytest.raises(PermanentError, match="the script model did not return a valid script"):
-        await writer_for(fake).write(PHARMA)
+        await writer_for(fake).write(PHARMA, **first_run())
 
     assert fake.stats.creates["openai/gpt-4o"] == 3
 
@@ -84,7 +85,7 @@ async def test_a_model_that_never_answers_valid_json_fails_the_job_plainly(fake)
 async def test_style_references_are_described_once_and_close_every_scene_prompt(fake):
     request = PHARMA.model_copy(update={"style_reference_urls": ["https://example.test/a.jpg"]})
 
-    drafted = await writer_for(fake).write(request)
+    drafted = await writer_for(fake).write(request, **first_run())
 
     assert drafted.script.style_notes == STYLE_DESCRIPTION
     assert all(s.visual_prompt.endswith(f"Style: {STYLE_DESCRIPTION}") for s in drafted.script.scenes)

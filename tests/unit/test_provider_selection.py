@@ -37,17 +37,17 @@ def test_naming_a_provider_the_stage_does_not_offer_fails_clearly():
 
 
 def test_the_real_clip_maker_is_selected_when_a_replicate_token_is_set():
-    from services.clips.provider import select_clip_maker
+    from services.clips.__main__ import clip_maker
 
-    maker = select_clip_maker(Settings(REPLICATE_API_TOKEN="r8_x", clips_provider="auto"))
+    maker = clip_maker(Settings(REPLICATE_API_TOKEN="r8_x", clips_provider="auto"))
 
     assert maker.name == "replicate:google/veo-3.1"
 
 
 def test_the_real_narrator_is_selected_when_asked_for_with_a_key():
-    from services.narration.provider import select_narrator
+    from services.narration.__main__ import narrator
 
-    assert select_narrator(Settings(OPENAI_API_KEY="sk-x", narration_provider="openai")).name == "openai:tts-1"
+    assert narrator(Settings(OPENAI_API_KEY="sk-x", narration_provider="openai")).name == "openai:tts-1"
 
 
 def test_a_clip_is_covered_cropped_held_and_cut_to_exact_frames():

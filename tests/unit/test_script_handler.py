@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.script.handler import build_handler
-from services.script.local import PlannerScriptWriter
+from services.script.planner import PlannerScriptWriter
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import make_event
@@ -41,7 +41,7 @@ async def test_the_script_is_stored_as_json_and_announced(tmp_path: Path) -> Non
 class _WrongLengthWriter:
     name = "fake"
 
-    async def write(self, request: AdRequest) -> Drafted:
+    async def write(self, request: AdRequest, *, checkpoints, cancelled) -> Drafted:
         script = Script.model_validate({  # valid, but ten seconds long
             "title": "t", "duration_s": 10, "needs_narration": False,
             "scenes": [{"index": 0, "duration_s": 10, "visual_prompt": "a quiet kitchen"}],
@@ -52,7 +52,7 @@ class _WrongLengthWriter:
 class _BrokenWriter:
     name = "fake"
 
-    async def write(self, request: AdRequest) -> Drafted:
+    async def write(self, request: AdRequest, *, checkpoints, cancelled) -> Drafted:
         broken = Script.model_construct(title="t", duration_s=20, scenes=[], narration=[], needs_narration=True)
         return Drafted(script=broken)
 

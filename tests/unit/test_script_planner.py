@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from services.script.local import plan
+from services.script.planner import plan
 from services.script.scenes import ON_SCREEN_MAX_CHARS
 from services.script.timeline import CALM_WORDS_PER_S
 from shared.request import AdRequest

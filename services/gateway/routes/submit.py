@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Request, Response, post
+from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, HTTPException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.params import HeaderParameter, JSONBody
 
+from services.gateway.body import require_json_body
 from services.gateway.errors import error_spec
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
 from services.gateway.views import links_for
@@ -18,6 +19,7 @@ from shared.connections import Connections
 from shared.events import make_event, new_correlation_id
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, TooManyActiveJobs
+from shared.webhook_target import WebhookPolicy, WebhookRefused, check_at_submit
 
 RETRY_AFTER_S = 30
 
@@ -30,18 +32,23 @@ def _still_waiting(job: Job) -> bool:
     return job.status == "queued" and job.stage("script").status == "pending"
 
 
-async def _require_json(request: Request[Any, Any, Any]) -> None:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
-        raise ClientException(status_code=415, detail="send the request body as application/json")
+async def _refuse_unsafe_webhook(url: str, settings: Settings) -> None:
+    """A 422 naming `webhook_url` when the notifier would refuse to deliver there (SSRF policy)."""
+    policy = WebhookPolicy.for_env(settings.env, allow_private=settings.webhook_allow_private)
+    try:
+        await check_at_submit(url, policy)
+    except WebhookRefused as exc:
+        message = f"webhook_url {exc}"
+        raise ValidationException(detail=message, extra=[{"key": "webhook_url", "message": message}]) from exc
 
 
 @post(
     "/generate",
     status_code=202,
-    before_request=_require_json,
+    before_request=require_json_body,
     summary="Submit a brief",
     responses={
+        400: error_spec("Malformed or over-deep JSON"),
         409: error_spec("Idempotency-Key reused with a different body"),
         413: error_spec("Body too large"),
         415: error_spec("Not application/json"),
@@ -60,6 +67,8 @@ async def generate(
 ) -> Response[SubmitResponse]:
     """Queues a job; the same Idempotency-Key with the same body returns the first job (202 again)."""
     request = data.to_request()
+    if request.webhook_url is not None:
+        await _refuse_unsafe_webhook(str(request.webhook_url), settings)
     try:
         job, created = await conn.ledger.create_job(
             job_id=uuid.uuid4().hex,

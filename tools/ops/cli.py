@@ -1,4 +1,5 @@
-"""`pharmagen-ops`: the operator CLI — dead letters (list, show, replay, purge), queue depth, failed jobs' assets.
+"""`pharmagen-ops`: the operator CLI — dead letters (list, show, replay, purge), queue depth, failed jobs' assets,
+API keys and webhook secrets (`keys`).
 
 It reads the same Settings as any service (`AWS_ENDPOINT_URL`, `PHARMAGEN_RESOURCE_PREFIX`, …).
 """
@@ -18,11 +19,13 @@ from rich.table import Table
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.topology import STAGES, stage
+from tools.ops.keys import keys_app
 
 T = TypeVar("T")
 app = typer.Typer(help="Operate PharmaGen: dead letters, queue depth, failed jobs' assets.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Dead-letter queues: list, show, replay, purge.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(keys_app, name="keys")
 console = Console()
 
 StageName = Annotated[str, typer.Argument(metavar="STAGE", help=f"one of: {', '.join(s.name for s in STAGES)}")]
@@ -56,7 +59,7 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> None:
 @dlq_app.command("list")
 def dlq_list(as_json: AsJson = False) -> None:
     """Dead letters per stage: how many, and the age of the oldest."""
-    from shared.ops.report import summarize_all
+    from tools.ops.report import summarize_all
 
     summaries = _run(summarize_all)
     if as_json:
@@ -73,8 +76,8 @@ def dlq_show(
     stage_name: StageName, limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: AsJson = False
 ) -> None:
     """The dead letters of a stage, decoded, with the job's recorded failure. Messages stay in the queue."""
-    from shared.ops.dlq import open_dead_letter_queue
-    from shared.ops.report import show
+    from tools.ops.dlq import open_dead_letter_queue
+    from tools.ops.report import show
 
     _stage(stage_name)
 
@@ -99,8 +102,8 @@ def dlq_replay(
     move_api: Annotated[bool, typer.Option(help="try SQS's message-move API first (with --all)")] = True,
 ) -> None:
     """Sends dead letters back to the stage's queue, resetting failed jobs so the stage runs again."""
-    from shared.ops.dlq import open_dead_letter_queue
-    from shared.ops.replay import Replayer, ReplayReport
+    from tools.ops.dlq import open_dead_letter_queue
+    from tools.ops.replay import Replayer, ReplayReport
 
     _stage(stage_name)
     if (job is None) == (not replay_all):
@@ -119,7 +122,7 @@ def dlq_purge(
     stage_name: StageName, yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False
 ) -> None:
     """Deletes every dead letter of a stage, for good."""
-    from shared.ops.dlq import open_dead_letter_queue
+    from tools.ops.dlq import open_dead_letter_queue
 
     _stage(stage_name)
     if not yes:
@@ -137,7 +140,7 @@ def dlq_purge(
 @app.command("queues")
 def queues(as_json: AsJson = False) -> None:
     """Queue depth per stage: visible, in flight, delayed, and dead letters."""
-    from shared.ops.depth import queue_depths
+    from tools.ops.depth import queue_depths
 
     depths = _run(queue_depths)
     if as_json:
@@ -152,7 +155,7 @@ def cleanup_failed(
     older_than_days: Annotated[float, typer.Option(min=0, help="jobs that failed at least this long ago")],
 ) -> None:
     """Deletes the failed-tagged assets of jobs that failed before the cut-off (what the lifecycle rule does in AWS)."""
-    from shared.ops.retention import delete_failed_assets, expired_failures
+    from tools.ops.retention import delete_failed_assets, expired_failures
 
     async def work(conn: Connections) -> tuple[int, int]:
         expired = await expired_failures(

@@ -3,7 +3,7 @@
 Two processes, as LOCAL-AWS-NOTES measured best: one serves SNS, SQS, S3 and Secrets Manager
 together (SNS→SQS delivery only works inside one process), a second serves DynamoDB.
 Code reaches them only through `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_DYNAMODB`.
-Run one by hand with `python -m shared.emulator --port 4566`.
+Run one by hand with `python -m tools.local.emulator --port 4566`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tools.local.children import die_with_parent
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -86,11 +88,12 @@ class Emulator:
 def _spawn(port: int, log_path: Path | None, *, serialize: bool = False) -> subprocess.Popen[bytes]:
     out = log_path.open("ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.emulator", "--port", str(port), *(["--serialize"] if serialize else [])],
+        [sys.executable, "-m", "tools.local.emulator", "--port", str(port), *(["--serialize"] if serialize else [])],
         stdout=out,
         stderr=subprocess.STDOUT,
         env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"},
         start_new_session=True,  # Ctrl-C in the launcher's terminal is handled by the launcher
+        preexec_fn=die_with_parent(),  # noqa: PLW1509 (prctl and getppid only) a killed parent leaves no moto
     )
 
 

@@ -23,7 +23,7 @@ from services.script.timeline import (
     speech_window,
 )
 from shared.config import Settings
-from shared.providers.base import Drafted
+from shared.providers.base import CancelCheck, Checkpoints, Drafted
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script
 
@@ -40,7 +40,8 @@ class PlannerScriptWriter:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def write(self, request: AdRequest) -> Drafted:
+    async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted:
+        """Costs nothing, so neither checkpoints nor cancellation matter here."""
         return Drafted(script=plan(request))
 
 

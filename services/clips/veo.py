@@ -67,7 +67,7 @@ def price_per_second(model: str, settings: Settings) -> float:
     return prices.veo_fast_per_second if model.endswith("-fast") else prices.veo_per_second
 
 
-class ReplicateClipMaker:
+class VeoClipMaker:
     def __init__(self, settings: Settings, client: Client | None = None) -> None:
         self._settings = settings
         self._client = client or replicate_client(settings)

@@ -1,9 +1,7 @@
-"""Failed jobs' assets: tagged for lifecycle expiry when a job fails, untagged when it is retried, cleaned on demand.
+"""Failed jobs' assets cleaned on demand: the expiry the bucket's lifecycle rule does, by hand.
 
-The bucket's lifecycle rule (terraform storage module) expires objects tagged
-`pharmagen-status=failed` after the retention window, so a retry or a replay within the window
-resumes from the stored outputs. The emulator runs no lifecycle rules: `cleanup_failed` does
-the same expiry by hand for jobs that failed before a cut-off.
+The runtime tags a failed job's objects (`shared/asset_tags.py`); the emulator runs no lifecycle
+rules, so `cleanup_failed` deletes the tagged objects of jobs that failed before a cut-off.
 """
 
 from __future__ import annotations
@@ -12,32 +10,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
-
-from shared.job import Job
-from shared.storage import Storage, job_prefix
-
-STATUS_TAG = "pharmagen-status"
-FAILED_TAG = {STATUS_TAG: "failed"}
-RETRIED_TAG = {STATUS_TAG: "retried"}
-
-
-async def mark_failed_assets(storage: Storage, job: Job) -> int:
-    """Tags the job's objects for expiry. Never raises: a failed tag costs storage, not the job's outcome."""
-    try:
-        return await storage.tag_prefix(job_prefix(job.user_id, job.job_id), FAILED_TAG)
-    except Exception as exc:
-        structlog.get_logger().warning("assets.tag_failed", job_id=job.job_id, reason=f"{type(exc).__name__}: {exc}")
-        return 0
-
-
-async def mark_retried_assets(storage: Storage, job: Job) -> int:
-    """Replaces the failed tag so the lifecycle rule no longer expires a job that runs again. Never raises."""
-    try:
-        return await storage.tag_prefix(job_prefix(job.user_id, job.job_id), RETRIED_TAG)
-    except Exception as exc:
-        structlog.get_logger().warning("assets.untag_failed", job_id=job.job_id, reason=f"{type(exc).__name__}: {exc}")
-        return 0
+from shared.asset_tags import FAILED_TAG, STATUS_TAG
+from shared.storage import job_prefix
 
 
 @dataclass(frozen=True)

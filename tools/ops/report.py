@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from shared.connections import Connections
 from shared.ledger import Ledger
-from shared.ops.dlq import DeadLetter, DeadLetterQueue, now_ms, oldest_age_s, open_dead_letter_queue
 from shared.topology import STAGES
+from tools.ops.dlq import DeadLetter, DeadLetterQueue, now_ms, oldest_age_s, open_dead_letter_queue
 
 AGE_SAMPLE = 100  # messages peeked per DLQ to find the oldest one
 

@@ -19,9 +19,9 @@ import structlog
 
 from shared.bus import Bus
 from shared.ledger import Ledger
-from shared.ops.dlq import DeadLetter, DeadLetterQueue
 from shared.recovery import resume_failed_job
 from shared.storage import Storage
+from tools.ops.dlq import DeadLetter, DeadLetterQueue
 
 ReplayMethod = Literal["message-move", "receive-send-delete"]
 REPLAY_HOLD_S = 60  # how long a taken message stays hidden while it is sent back

@@ -13,7 +13,7 @@ from shared.request import FRAME_SIZES
 from shared.script import Scene, Script
 
 
-class FfmpegClipMaker:
+class FootageClipMaker:
     name = "local"
 
     def __init__(self, settings: Settings) -> None:

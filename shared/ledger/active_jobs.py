@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from shared.ledger.items import RECORD_KIND
+
 CountUnfinished = Callable[[str], Awaitable[int]]
+ADD = "SET #kind = :kind ADD active_jobs :d"
+BELOW_CAP = "attribute_not_exists(active_jobs) OR active_jobs < :cap"
+REPAIR = "SET active_jobs = :actual"
+UNMOVED = "active_jobs = :seen"
+
+
+class TooManyActiveJobs(Exception):
+    """The user already has as many unfinished jobs as they may."""
 
 
 class ActiveJobs:
@@ -21,7 +31,8 @@ class ActiveJobs:
         self._count_unfinished = count_unfinished
 
     def _key(self, user_id: str) -> dict[str, Any]:
-        # Lives in the jobs table under a key no job has, and without `user_id`, so the user index skips it.
+        # In the jobs table under a key no job has, as record kind `active_jobs` and without `user_id`
+        # (so the user index skips it).
         return {"job_id": {"S": f"active#{user_id}"}}
 
     async def take(self, user_id: str, *, cap: int | None) -> bool:
@@ -48,11 +59,12 @@ class ActiveJobs:
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "Key": self._key(user_id),
-            "UpdateExpression": "ADD active_jobs :d",
-            "ExpressionAttributeValues": {":d": {"N": str(delta)}},
+            "UpdateExpression": ADD,
+            "ExpressionAttributeNames": {"#kind": RECORD_KIND},
+            "ExpressionAttributeValues": {":d": {"N": str(delta)}, ":kind": {"S": "active_jobs"}},
         }
         if cap is not None:
-            kwargs["ConditionExpression"] = "attribute_not_exists(active_jobs) OR active_jobs < :cap"
+            kwargs["ConditionExpression"] = BELOW_CAP
             kwargs["ExpressionAttributeValues"][":cap"] = {"N": str(cap)}
         try:
             await self._db.update_item(**kwargs)
@@ -66,8 +78,8 @@ class ActiveJobs:
             await self._db.update_item(
                 TableName=self._table,
                 Key=self._key(user_id),
-                UpdateExpression="SET active_jobs = :actual",
-                ConditionExpression="active_jobs = :seen",
+                UpdateExpression=REPAIR,
+                ConditionExpression=UNMOVED,
                 ExpressionAttributeValues={":actual": {"N": str(actual)}, ":seen": {"N": str(seen)}},
             )
         except self._db.exceptions.ConditionalCheckFailedException:

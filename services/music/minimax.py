@@ -15,7 +15,7 @@ from replicate.client import Client
 from shared.config import Settings
 from shared.ffmpeg import duration_s as measured_duration_s
 from shared.ffmpeg import ffmpeg
-from shared.providers.base import Checkpoints, Rendered, never_cancelled
+from shared.providers.base import CancelCheck, Checkpoints, Rendered
 from shared.providers.media_fit import fit_track_args
 from shared.providers.replicate_client import replicate_client
 from shared.providers.replicate_output import download_output
@@ -45,11 +45,13 @@ class MinimaxMusicMaker:
         self.model = settings.music_model
         self.name = f"replicate:{self.model}"
 
-    async def compose(self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints) -> Rendered:
+    async def compose(
+        self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> Rendered:
         state = await run_prediction(
             self._client, self.model, music_input(script),
             checkpoints=checkpoints, key="prediction-music", deadline_s=_DEADLINE_S,
-            poll_s=self._settings.provider_poll_s, cancelled=never_cancelled, purpose="music track",
+            poll_s=self._settings.provider_poll_s, cancelled=cancelled, purpose="music track",
         )  # fmt: skip
         raw = out.with_name(f"{out.stem}.model.mp3")
         token = self._settings.replicate_api_token

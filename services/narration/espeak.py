@@ -9,7 +9,7 @@ from pathlib import Path
 
 from shared.config import Settings
 from shared.ffmpeg import run_tool
-from shared.providers.base import Spoken
+from shared.providers.base import CancelCheck, Checkpoints, Spoken
 
 CALM_WPM = 175  # espeak-ng's words per minute for speed 1.0; 1.45 gives ~254 wpm for the disclosure
 _SILENCE_LEVEL = 300  # |sample| under this (about −40 dBFS) counts as silence
@@ -73,6 +73,9 @@ class EspeakNarrator:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def speak(self, text: str, *, speed: float, voice: str, out: Path) -> Spoken:
+    async def speak(
+        self, text: str, *, speed: float, voice: str, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
+    ) -> Spoken:
+        """Costs nothing, so neither checkpoints nor cancellation matter here."""
         await run_tool(espeak_argv(speed=speed, voice=voice, out=out), timeout_s=_TIMEOUT_S, stdin=text.encode())
         return Spoken(duration_s=await asyncio.to_thread(trim_silence, out))
