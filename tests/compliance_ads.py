@@ -14,7 +14,7 @@ from pathlib import Path
 
 from services.composer.captions import to_webvtt
 from services.composer.compliance.checker import AdUnderTest
-from services.narration.local import trim_silence
+from services.narration.espeak import trim_silence
 from shared.script import NarrationTrack, SegmentTiming
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
