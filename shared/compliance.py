@@ -10,8 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.request import ComplianceMode
+
 RuleStatus = Literal["pass", "fail", "warn", "not_applicable"]
-ComplianceMode = Literal["report", "enforce"]
 
 NOT_CHECKED = (
     "Not checked automatically: whether the benefit claims match the approved label, and the reasonable-consumer "

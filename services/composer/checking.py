@@ -27,20 +27,15 @@ def ad_under_test(
     track: NarrationTrack | None,
     captions_vtt: str | None,
 ) -> AdUnderTest:
-    # The provision fields arrive with the statement work; until then getattr reads None.
     return AdUnderTest(
         video=result.video, size=size, fps=fps, duration_s=script.duration_s, ad_type=request.ad_type,
         target_lufs=request.loudness_lufs, timings=track, captions_vtt=captions_vtt,
         voice_stem=result.stems.voice if result.stems.voice.exists() else None,
         music_stem=result.stems.music if result.stems.music.exists() else None,
         statement=request.side_effects or "", voice=request.voice, brand=request.brand or "",
-        phone=getattr(request, "phone", None), website=_text(getattr(request, "prescribing_info_url", None)),
-        print_reference=getattr(request, "print_reference", None), mode=request.compliance,
+        phone=request.phone, website=str(request.prescribing_info_url) if request.prescribing_info_url else None,
+        print_reference=request.print_reference, mode=request.compliance,
     )  # fmt: skip
-
-
-def _text(value: object) -> str | None:
-    return str(value) if value else None
 
 
 async def check_and_store(

@@ -69,7 +69,7 @@ async def compose(
     sources = Sources(clips=tuple(clips), music=music, narration=narration, textfiles=tuple(textfiles))
     measured = await measure(music, narration, script.duration_s, timeout_s=timeout_s)
     video = workdir / "ad.mp4"
-    stems = Stems(voice=workdir / "voice-stem.wav", music=workdir / "music-stem.wav")
+    stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
     args = compose_args(
         script, sources, plan, encoding, measured=measured, target_lufs=target_lufs, out=video, stems=stems
     )

@@ -55,8 +55,8 @@ def _stereo(stream: Stream, duration_s: float) -> Stream:
 
 @dataclass(frozen=True)
 class Stems:
-    """Where the composition also writes the voice and the music bed exactly as it mixes them (before the one
-    loudness gain): the compliance checker measures voice-over-music margins on these."""
+    """Where the composition also writes the voice and the music bed exactly as it mixes them (FLAC, before the
+    one loudness gain): the compliance checker measures voice-over-music margins on these."""
 
     voice: Path
     music: Path
@@ -77,7 +77,7 @@ def mixed_audio_and_stems(
         if stems is None:
             return bed, []
         split = bed.filter_multi_output("asplit", 2)
-        return split[0], [ffmpeg.output(split[1], str(stems.music), acodec="pcm_s16le")]
+        return split[0], [ffmpeg.output(split[1], str(stems.music), acodec="flac")]
     voice = _stereo(ffmpeg.input(str(narration)).audio, duration_s).filter_multi_output("asplit", 3 if stems else 2)
     ducked = ffmpeg.filter(
         [bed, voice[0]], "sidechaincompress", threshold=0.02, ratio=8, attack=20, release=400, makeup=1
@@ -86,8 +86,8 @@ def mixed_audio_and_stems(
         return ffmpeg.filter([ducked, voice[1]], "amix", inputs=2, duration="first", normalize=0), []
     bed_split = ducked.filter_multi_output("asplit", 2)
     mix = ffmpeg.filter([bed_split[0], voice[1]], "amix", inputs=2, duration="first", normalize=0)
-    outputs = [ffmpeg.output(bed_split[1], str(stems.music), acodec="pcm_s16le"),
-               ffmpeg.output(voice[2], str(stems.voice), acodec="pcm_s16le")]  # fmt: skip
+    outputs = [ffmpeg.output(bed_split[1], str(stems.music), acodec="flac"),
+               ffmpeg.output(voice[2], str(stems.voice), acodec="flac")]  # fmt: skip
     return mix, outputs
 
 

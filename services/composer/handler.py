@@ -1,5 +1,8 @@
 """Composer stage: gathers the parts (script, clips, music, narration if any) and publishes the finished ad.
 
+Beside `final/ad.mp4` it stores the stems as mixed (`final/stem-voice.flac`, `final/stem-music.flac`) and the
+compliance report measured on them and on the video (`final/compliance.json`).
+
 The runtime claims this stage only once narration, clips and music are done, so every input is there.
 """
 
@@ -54,6 +57,9 @@ def build_handler(settings: Settings) -> Handler:
         thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
         await ctx.storage.upload_file(result.video, video_key)
         await ctx.storage.upload_file(result.thumbnail, thumbnail_key)
+        for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
+            if stem.exists():
+                await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
         captions_key, track, vtt = None, None, None
         timings_key: str | None = job.payload_of("narration").get("timings_key")
         if narration is not None and timings_key:

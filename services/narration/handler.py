@@ -47,9 +47,7 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
             cost_usd += cost
             end_s = min(item.end_s, script.duration_s)
             timings.append(
-                SegmentTiming(
-                    text=segment.text, kind=segment.kind, start_s=item.start_s, end_s=round(end_s, 3), speed=item.speed
-                )
+                SegmentTiming(text=segment.text, kind=segment.kind, start_s=item.start_s, end_s=round(end_s, 3))
             )
         await ctx.raise_if_cancelled()
         mp3 = ctx.workdir / "narration.mp3"
@@ -83,7 +81,7 @@ async def _resume_segment(
         duration_s=saved.duration_s,
         total_s=total_s,
     )
-    return Placed(path=out, start_s=start, duration_s=saved.duration_s, speed=saved.speed), saved.cost_usd
+    return Placed(path=out, start_s=start, duration_s=saved.duration_s), saved.cost_usd
 
 
 class _SpokenSegment(BaseModel):
@@ -93,7 +91,6 @@ class _SpokenSegment(BaseModel):
     duration_s: float
     cost_usd: float
     window_start_s: float
-    speed: float = 1.0
 
 
 async def _speak_into_window(
@@ -126,9 +123,7 @@ async def _speak_into_window(
         cost += spoken.cost_usd
     key = asset_key(ctx.job.user_id, ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
     await ctx.storage.upload_file(out, key)
-    saved = _SpokenSegment(
-        key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s, speed=speed
-    )
+    saved = _SpokenSegment(key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s)
     await ctx.checkpoints.put(f"segment-{index}", saved.model_dump_json())
     start = start_for(
         window_start_s=segment.start_s,
@@ -138,4 +133,4 @@ async def _speak_into_window(
     )
     if start + spoken.duration_s > total_s:
         ctx.log.warning("narration.overruns_ad", segment=index, cut_s=round(start + spoken.duration_s - total_s, 3))
-    return Placed(path=out, start_s=start, duration_s=spoken.duration_s, speed=speed), cost
+    return Placed(path=out, start_s=start, duration_s=spoken.duration_s), cost

@@ -22,7 +22,6 @@ class Placed:
     path: Path
     start_s: float
     duration_s: float
-    speed: float = 1.0  # the speaking speed it was spoken at (after any re-speak)
 
     @property
     def end_s(self) -> float:

@@ -90,7 +90,7 @@ def composed(monkeypatch):
         calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs})
         (workdir / "ad.mp4").write_bytes(b"video")
         (workdir / "ad.jpg").write_bytes(b"jpeg")
-        stems = Stems(voice=workdir / "voice-stem.wav", music=workdir / "music-stem.wav")
+        stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
         return Composition(video=workdir / "ad.mp4", thumbnail=workdir / "ad.jpg", loudness=Loudness(-20, -3, 5),
                            stems=stems, elapsed_s=10.0)  # fmt: skip
 

@@ -18,7 +18,8 @@ from services.composer.compliance.report import Finding, build_report
 from services.composer.compliance.rules import LOUDNESS_TOLERANCE_LU, TRUE_PEAK_MAX_DB
 from services.composer.compliance.screen import HEADING_TOKENS, SampleText, distracting_words, pages_of, split_sample
 from services.composer.loudness import Loudness
-from shared.compliance import ComplianceMode, ComplianceReport
+from shared.compliance import ComplianceReport
+from shared.request import ComplianceMode
 from shared.script import NarrationTrack
 
 OCR_CONCURRENCY = 2

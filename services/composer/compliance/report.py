@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.composer.compliance.rules import rules_for
-from shared.compliance import ComplianceMode, ComplianceReport, RuleResult, RuleStatus
+from shared.compliance import ComplianceReport, RuleResult, RuleStatus
+from shared.request import ComplianceMode
 
 
 @dataclass(frozen=True)
