@@ -198,6 +198,25 @@ def test_retry_of_a_failed_job_restarts_its_failed_stage(api: httpx.Client, aws:
     assert f"{job_id}:job.submitted:1" in _event_ids_on_script_queue(aws, settings, job_id)
 
 
+def test_retry_at_the_active_job_cap_is_429_and_takes_no_place(api: httpx.Client, settings: Settings) -> None:
+    failed_id = submit(api).json()["job_id"]
+
+    async def fail(conn: Connections) -> None:
+        claim = await conn.ledger.claim_stage(failed_id, "script", owner="test", lease_s=60)
+        assert claim.job is not None
+        await conn.ledger.fail_job(claim.job, stage_name="script", reason="the brief could not be planned")
+
+    on_ledger(settings, fail)
+    others = [submit(api).json()["job_id"] for _ in range(CAP)]  # the failed job gave its place back
+    refused = api.post(f"/jobs/{failed_id}/retry")
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert api.get(f"/jobs/{failed_id}").json()["status"] == "failed"
+    assert api.post(f"/jobs/{others[0]}/cancel").status_code == 200
+    assert api.post(f"/jobs/{failed_id}/retry").status_code == 202  # a place is free again: the retry takes it
+    assert submit(api).status_code == 429
+
+
 def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, settings: Settings) -> None:
     job_id = submit(api).json()["job_id"]
     key = f"users/x/jobs/{job_id}/final/ad.mp4"
