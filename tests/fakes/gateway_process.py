@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 class RunningGateway:
     base_url: str
     keys: dict[str, str]  # user_id -> API key
+    pid: int = 0
 
     def headers(self, user_id: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[user_id]}"}
@@ -56,7 +57,7 @@ def running_gateway(
         )
         try:
             _wait_ready(base_url, proc, start_timeout_s, log_path)
-            yield RunningGateway(base_url=base_url, keys=keys)
+            yield RunningGateway(base_url=base_url, keys=keys, pid=proc.pid)
         finally:
             proc.terminate()
             try:
