@@ -48,6 +48,8 @@ async def notification(event: Event, job: Job, storage: Storage, *, presign_ttl_
             outputs[name.removesuffix("_key") + "_url"] = await storage.presign_get(key, ttl_s=presign_ttl_s)
     if outputs:
         body["outputs"] = outputs
+    if summary := job.payload_of("composer").get("compliance"):
+        body["compliance"] = summary  # passed, failing and warning rule ids; the full report via the API
     return body
 
 
