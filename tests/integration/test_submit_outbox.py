@@ -23,8 +23,8 @@ from shared.connections import connect
 from shared.events import new_correlation_id
 from shared.request import AdRequest
 from shared.topology import JOBS_TABLE
-from tests.fakes.gateway_process import RunningGateway, running_gateway
-from tests.integration.runtime_harness import isolated_settings
+from tests.harness.gateway import RunningGateway, running_gateway
+from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import Created, bootstrap
 
 pytestmark = pytest.mark.integration
