@@ -6,7 +6,7 @@ Status flows `queued → running → composing → completed | failed | cancelle
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,8 +85,3 @@ class Job(BaseModel):
     def completion_event(self, stage_name: str) -> Event | None:
         raw = self.stage(stage_name).event
         return parse_event(raw) if raw else None
-
-    def payload_of(self, stage_name: str) -> dict[str, Any]:
-        """The payload of a finished stage's completion event (an empty dict when it has none)."""
-        event = self.completion_event(stage_name)
-        return event.payload.model_dump() if event else {}

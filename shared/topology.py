@@ -39,6 +39,8 @@ class Stage:
     progress_weight: int = 10
     # Stages that are part of a job's work; a side stage (the notifier) is not.
     in_job: bool = True
+    # The stage whose outcome completes the job (the composer): its payload carries the job's outputs.
+    completes_job: bool = False
     # The job's status while this stage runs (the composer marks a job "composing").
     job_status_while_running: str = "running"
     # Python module run as this stage's service process.
@@ -112,6 +114,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=600,
         requires=("narration", "clips", "music"),
         progress_weight=25,
+        completes_job=True,
         job_status_while_running="composing",
     ),
     Stage(

@@ -58,9 +58,7 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         await ctx.storage.upload_file(mp3, audio_key)
         track = NarrationTrack(duration_s=script.duration_s, segments=timings)
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
-        payload = NarrationCompletedPayload(
-            audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s, cost_usd=cost_usd
-        )
+        payload = NarrationCompletedPayload(audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s)
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 
     return handle

@@ -17,10 +17,9 @@ from shared.events import (
     make_event,
 )
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -69,10 +68,7 @@ def _context(tmp_path: Path, *, narrated: bool) -> tuple[StageContext, MemorySto
         request=AdRequest(brief="An allergy relief spot", loudness_lufs=-14),
         stages=stages, created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
     )  # fmt: skip
-    ctx = StageContext(
-        job=job, storage=storage, checkpoints=MemoryCheckpoints(), workdir=tmp_path, settings=Settings(),  # type: ignore[arg-type]
-        cancelled=never_cancelled, log=None,
-    )  # fmt: skip
+    ctx = stage_context(job, storage=storage, settings=Settings(), workdir=tmp_path)  # type: ignore[arg-type]
     return ctx, storage
 
 
