@@ -43,12 +43,13 @@ def _s3_addressing(service: str) -> dict[str, Any]:
 
 @dataclass
 class AwsClients:
-    """The four async clients a service uses, owned by one exit stack."""
+    """The async clients a service uses, owned by one exit stack."""
 
     sqs: Any
     sns: Any
     dynamodb: Any
     s3: Any
+    kms: Any
 
 
 @asynccontextmanager
@@ -56,7 +57,7 @@ async def async_clients(settings: Settings) -> AsyncIterator[AwsClients]:
     session = get_session()
     async with AsyncExitStack() as stack:
         built = {}
-        for service in ("sqs", "sns", "dynamodb", "s3"):
+        for service in ("sqs", "sns", "dynamodb", "s3", "kms"):
             config = AioConfig(
                 max_pool_connections=_POOL,
                 read_timeout=_READ_TIMEOUT_S,

@@ -14,6 +14,8 @@ from typing import Any
 TOPIC_NAME = "pharmagen-events"
 JOBS_TABLE = "pharmagen-jobs"
 USAGE_TABLE = "pharmagen-usage"
+KEYS_TABLE = "pharmagen-keys"  # API key digests and encrypted webhook secrets, told apart by `kind`
+WEBHOOK_KEY_NAME = "pharmagen-webhook-secrets"  # KMS alias (alias/<prefix><name>) of the webhook secrets' key
 JOBS_BY_USER_INDEX = "user_id-created_at"  # GSI on the jobs table: a user's jobs, newest first
 ASSETS_BUCKET = "pharmagen-assets"
 QUEUE_PREFIX = "pharmagen-"
@@ -149,12 +151,17 @@ def all_event_types() -> tuple[str, ...]:
     return tuple(seen)
 
 
+def webhook_key_alias(resource_prefix: str = "") -> str:
+    return f"alias/{resource_prefix}{WEBHOOK_KEY_NAME}"
+
+
 def export() -> dict[str, Any]:
     """The topology as terraform's `for_each` reads it (terraform/topology.json)."""
     return {
         "topic": TOPIC_NAME,
         "jobs_table": JOBS_TABLE,
         "usage_table": USAGE_TABLE,
+        "keys_table": KEYS_TABLE,
         "assets_bucket": ASSETS_BUCKET,
         "event_types": list(all_event_types()),
         "stages": {

@@ -20,13 +20,14 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from services.gateway.auth import authenticate, load_api_keys
+from services.gateway.auth import Authenticator, KeyStoreRequired, authenticate, static_keys
 from services.gateway.errors import http_error, validation_error
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events
 from services.gateway.routes.submit import generate
 from services.gateway.routes.system import health, ready, usage
 from services.gateway.views import API_PREFIX
+from shared.api_keys import KeyStore
 from shared.config import Settings
 from shared.connections import Connections, connect
 
@@ -55,7 +56,21 @@ def _cors(settings: Settings) -> CORSConfig | None:
     )
 
 
+async def _key_store(settings: Settings, conn: Connections) -> KeyStore | None:
+    """The key store when its table exists; outside development a missing store stops the start-up."""
+    try:
+        await conn.clients.dynamodb.describe_table(TableName=conn.keys.table)
+    except conn.clients.dynamodb.exceptions.ResourceNotFoundException:
+        if settings.env != "dev":
+            raise KeyStoreRequired(f"the key store (table {conn.keys.table}) is missing: refusing to start") from None
+        return None
+    return conn.keys
+
+
 def create_app(settings: Settings, connections: Connections | None = None) -> Litestar:
+    """The app; outside development it refuses to be built with development keys or started without a key store."""
+    authenticator = Authenticator(static_keys(settings), cache_s=settings.key_cache_s)
+
     @asynccontextmanager
     async def own_connections(app: Litestar) -> AsyncIterator[None]:
         if connections is not None:
@@ -64,6 +79,7 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
             return
         async with connect(settings) as owned:
             app.state.connections = owned
+            app.state.key_store = await _key_store(settings, owned)
             yield
 
     api = Router(
@@ -81,7 +97,7 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
         ],
         dependencies={"conn": Provide(_connections), "settings": Provide(_settings)},
         lifespan=[own_connections],
-        state=State({"settings": settings, "api_keys": load_api_keys(settings.api_keys)}),
+        state=State({"settings": settings, "authenticator": authenticator, "key_store": None}),
         exception_handlers={ValidationException: validation_error, HTTPException: http_error},
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=_cors(settings),

@@ -1,7 +1,10 @@
-"""Bearer API keys: each key maps to one user; keys are held only as sha256 digests and compared in constant time.
+"""Bearer API keys: each key maps to one user; keys are held only as sha256 digests.
 
-Keys come from `settings.api_keys` ("key:user_id,..."). Without it, a development key is generated
-at start-up and logged once, so a local stack is usable but never silently open.
+Keys live in the key store (DynamoDB, `pharmagen-ops keys create`), looked up by digest and cached
+for `settings.key_cache_s` (so a revocation takes effect within that). In development only, keys may
+also come from `settings.api_keys` ("key:user_id,..."), and without it a development key is generated
+and logged once. Outside development neither is allowed: the store is the only source, a gateway
+without one refuses to start, and no key is ever logged.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,6 +21,9 @@ import structlog
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter
+
+from shared.api_keys import KeyStore
+from shared.config import Settings
 
 DEV_USER_ID = "dev"
 
@@ -65,6 +73,51 @@ def load_api_keys(spec: str | None) -> ApiKeys:
     return ApiKeys(((_digest(key), DEV_USER_ID),))
 
 
+class KeyStoreRequired(RuntimeError):
+    """Outside development the gateway runs only on the key store."""
+
+
+def static_keys(settings: Settings) -> ApiKeys | None:
+    """Development keys (configured or generated); refused outright outside development."""
+    if settings.env != "dev":
+        if settings.api_keys:
+            raise KeyStoreRequired("PHARMAGEN_API_KEYS is for development only: use the key store (pharmagen-ops keys)")
+        return None
+    return load_api_keys(settings.api_keys)
+
+
+CACHE_ENTRIES = 10_000
+
+
+class Authenticator:
+    """Key → user: development keys first, then the store through a small TTL cache (misses cached too)."""
+
+    def __init__(self, static: ApiKeys | None, *, cache_s: float) -> None:
+        self.static = static
+        self.cache_s = cache_s
+        self._cache: OrderedDict[str, tuple[str | None, float]] = OrderedDict()
+
+    async def user_for(self, key: str, store: KeyStore | None) -> str | None:
+        if self.static is not None and (user_id := self.static.user_for(key)) is not None:
+            return user_id
+        if store is None:
+            return None
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        now = time.monotonic()
+        cached = self._cache.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        record = await store.find(key)
+        user_id = record.user_id if record is not None and record.active else None
+        if user_id is not None:
+            await store.touch(key)  # at most once per cache period per key
+        self._cache[digest] = (user_id, now + self.cache_s)
+        self._cache.move_to_end(digest)
+        while len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+        return user_id
+
+
 def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
@@ -72,8 +125,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _resolve(keys: ApiKeys, token: str | None) -> str:
-    user_id = keys.user_for(token) if token else None
+async def _resolve(request: Request[Any, Any, Any], token: str | None) -> str:
+    auth: Authenticator = request.app.state.authenticator
+    store: KeyStore | None = getattr(request.app.state, "key_store", None)
+    user_id = await auth.user_for(token, store) if token else None
     if user_id is None:
         raise NotAuthorizedException(
             detail="a valid API key is required (Authorization: Bearer <key>)",
@@ -84,8 +139,7 @@ def _resolve(keys: ApiKeys, token: str | None) -> str:
 
 async def authenticate(request: Request[Any, Any, Any]) -> str:
     """The caller's user_id from the Authorization header; 401 otherwise."""
-    keys: ApiKeys = request.app.state.api_keys
-    return _resolve(keys, bearer_token(request.headers.get("authorization")))
+    return await _resolve(request, bearer_token(request.headers.get("authorization")))
 
 
 async def authenticate_stream(
@@ -94,6 +148,5 @@ async def authenticate_stream(
 ) -> str:
     """As `authenticate`, also accepting `?access_token=` — only for the SSE stream, which EventSource opens
     without headers."""
-    keys: ApiKeys = request.app.state.api_keys
     token = bearer_token(request.headers.get("authorization")) or access_token
-    return _resolve(keys, token)
+    return await _resolve(request, token)

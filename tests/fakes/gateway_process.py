@@ -35,7 +35,8 @@ def user_keys(users: list[str]) -> dict[str, str]:
 def running_gateway(
     *, users: list[str], log_path: Path, extra_env: dict[str, str] | None = None, start_timeout_s: float = 20.0
 ) -> Iterator[RunningGateway]:
-    """Starts the gateway with one API key per user; the emulator's env must already be in os.environ."""
+    """Starts the gateway with one development API key per user (none: keys from the key store only);
+    the emulator's env must already be in os.environ."""
     keys = user_keys(users)
     port = free_port()
     env = {
@@ -46,6 +47,8 @@ def running_gateway(
         "PHARMAGEN_LOG_FORMAT": "console",
         **(extra_env or {}),
     }
+    if not keys:
+        del env["PHARMAGEN_API_KEYS"]
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(

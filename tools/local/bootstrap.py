@@ -2,7 +2,8 @@
 
 Topic; per stage a queue + DLQ (redrive after `max_receive_count`), an SNS→SQS subscription
 with raw delivery and a filter policy on `event_type`, and a queue policy allowing only the
-topic; the jobs table (GSI `user_id` + `created_at`), the usage table and the assets bucket.
+topic; the jobs table (GSI `user_id` + `created_at`), the usage table, the keys table and its KMS key, and the
+assets bucket.
 Production creates the same from terraform (terraform/topology.json).
 """
 
@@ -14,7 +15,17 @@ from typing import Any
 
 from shared.aws import sync_client
 from shared.config import Settings
-from shared.topology import ASSETS_BUCKET, JOBS_BY_USER_INDEX, JOBS_TABLE, STAGES, TOPIC_NAME, USAGE_TABLE, Stage
+from shared.topology import (
+    ASSETS_BUCKET,
+    JOBS_BY_USER_INDEX,
+    JOBS_TABLE,
+    KEYS_TABLE,
+    STAGES,
+    TOPIC_NAME,
+    USAGE_TABLE,
+    Stage,
+    webhook_key_alias,
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,21 @@ def _ensure_tables(settings: Settings, dynamodb: Any) -> None:
         )
 
 
+def _ensure_keys(settings: Settings, dynamodb: Any, kms: Any) -> None:
+    """The keys table and the KMS key the webhook secrets are encrypted with (moto's KMS locally)."""
+    if settings.name(KEYS_TABLE) not in set(dynamodb.list_tables().get("TableNames", [])):
+        dynamodb.create_table(
+            TableName=settings.name(KEYS_TABLE),
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        )
+    alias = webhook_key_alias(settings.resource_prefix)
+    if alias not in {a["AliasName"] for a in kms.list_aliases().get("Aliases", [])}:
+        key_id = kms.create_key(Description="PharmaGen webhook signing secrets")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+
+
 def _ensure_bucket(settings: Settings, s3: Any) -> None:
     bucket = settings.name(ASSETS_BUCKET)
     names = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
@@ -148,6 +174,7 @@ def bootstrap(settings: Settings) -> Created:
     for stage in STAGES:
         queue_urls[stage.name], dlq_urls[stage.name] = _ensure_stage_queues(settings, sqs, sns, topic_arn, stage)
     _ensure_tables(settings, sync_client(settings, "dynamodb"))
+    _ensure_keys(settings, sync_client(settings, "dynamodb"), sync_client(settings, "kms"))
     _ensure_bucket(settings, sync_client(settings, "s3"))
     return Created(topic_arn=topic_arn, queue_urls=queue_urls, dlq_urls=dlq_urls)
 

@@ -16,6 +16,10 @@ import httpx
 DEMO_BRIEF = Path(__file__).resolve().parents[2] / "briefs" / "demo.json"
 
 
+class DemoFailed(RuntimeError):
+    """The demo did not produce its ad; the message says why in one line."""
+
+
 async def _wait_for_gateway(client: httpx.AsyncClient, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -25,7 +29,7 @@ async def _wait_for_gateway(client: httpx.AsyncClient, timeout_s: float = 60.0) 
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.25)
-    raise TimeoutError("the gateway did not come up")
+    raise DemoFailed(f"the gateway did not answer /health within {timeout_s:.0f}s")
 
 
 def _stage_line(job: dict[str, Any]) -> str:
@@ -34,9 +38,19 @@ def _stage_line(job: dict[str, Any]) -> str:
     return f"[{job['progress']:>3}%] {job['status']:<10} {stages}"
 
 
+def _checked(response: httpx.Response) -> httpx.Response:
+    if response.is_error:
+        raise DemoFailed(
+            f"{response.request.method} {response.request.url.path} answered {response.status_code}: "
+            f"{response.text[:300]}"
+        )
+    return response
+
+
 async def _download(client: httpx.AsyncClient, url: str, path: Path) -> None:
     async with client.stream("GET", url) as response:
-        response.raise_for_status()
+        if response.is_error:
+            raise DemoFailed(f"downloading {path.name} answered {response.status_code}")
         with path.open("wb") as out:
             async for chunk in response.aiter_bytes():
                 out.write(chunk)
@@ -49,13 +63,12 @@ async def run_demo(gateway_url: str, api_key: str, out_dir: Path, brief_path: Pa
     async with httpx.AsyncClient(base_url=gateway_url, headers=headers, timeout=30) as client:
         await _wait_for_gateway(client)
         started = time.monotonic()
-        response = await client.post("/api/v1/generate", json=json.loads(brief_path.read_text()))
-        response.raise_for_status()
+        response = _checked(await client.post("/api/v1/generate", json=json.loads(brief_path.read_text())))
         job_id = response.json()["job_id"]
         print(f"demo: submitted {brief_path.name} as job {job_id}", flush=True)
         last = ""
         while True:
-            job = (await client.get(f"/api/v1/jobs/{job_id}")).json()
+            job = _checked(await client.get(f"/api/v1/jobs/{job_id}")).json()
             line = _stage_line(job)
             if line != last:
                 print(f"demo: {line}", flush=True)
@@ -65,7 +78,8 @@ async def run_demo(gateway_url: str, api_key: str, out_dir: Path, brief_path: Pa
             await asyncio.sleep(0.5)
         if job["status"] != "completed":
             error = job.get("error") or {}
-            raise RuntimeError(f"the demo job ended {job['status']}: {error.get('stage')}: {error.get('reason')}")
+            stage, reason = error.get("stage"), error.get("reason")
+            raise DemoFailed(f"the demo job {job_id} ended {job['status']} at {stage}: {reason}")
         outputs = job["outputs"]
         async with httpx.AsyncClient(timeout=120) as plain:  # presigned URLs carry their own auth
             video = out_dir / f"{job_id}.mp4"

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools.local.children import die_with_parent
+
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -91,6 +93,7 @@ def _spawn(port: int, log_path: Path | None, *, serialize: bool = False) -> subp
         stderr=subprocess.STDOUT,
         env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"},
         start_new_session=True,  # Ctrl-C in the launcher's terminal is handled by the launcher
+        preexec_fn=die_with_parent(),  # noqa: PLW1509 (prctl and getppid only) a killed parent leaves no moto
     )
 
 

@@ -1,7 +1,8 @@
 """The local stack as separate processes: emulator, bootstrap, every stage service (scaled per stage), gateway.
 
 `python -m tools.local.stack up --scale clips=2 --demo` — logs are prefixed per service; a service
-that dies is restarted (as ECS would); Ctrl-C stops everything cleanly (SIGTERM, grace, kill).
+that dies is restarted (as ECS would); Ctrl-C stops everything cleanly (SIGTERM, grace, kill), and a killed
+launcher takes its children with it (`tools/local/children.py`). A failed demo stops the stack with exit code 1.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from shared.config import Settings
 from shared.topology import STAGES
 from tools.local.bootstrap import bootstrap
+from tools.local.children import die_with_parent
+from tools.local.demo import DemoFailed, run_demo
 from tools.local.emulator import Emulator, start_emulator
 
 _COLOURS = ("36", "32", "33", "35", "34", "31", "96", "92")
@@ -56,6 +59,7 @@ class Stack:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches the launcher only; it stops the services in order
+            preexec_fn=die_with_parent(),  # SIGTERM when the launcher dies, even by SIGKILL
         )
         service.relay = asyncio.create_task(self._relay(service, service.process))
 
@@ -113,20 +117,48 @@ def parse_scale(values: list[str]) -> dict[str, int]:
     return scale
 
 
-def stack_env(emulator: Emulator, api_key: str, base: Mapping[str, str]) -> dict[str, str]:
-    env = {**base, **emulator.env(), "PYTHONUNBUFFERED": "1"}
+def stack_env(emulator: Emulator, api_keys: str, base: Mapping[str, str]) -> dict[str, str]:
+    env = {**base, **emulator.env(), "PYTHONUNBUFFERED": "1", "PHARMAGEN_API_KEYS": api_keys}
     env.setdefault("PHARMAGEN_LOG_FORMAT", "console")
     # Shorter long polls locally: a stopping worker waits out its poll (see Worker._receive).
     env.setdefault("PHARMAGEN_POLL_WAIT_S", "10")
-    env.setdefault("PHARMAGEN_API_KEYS", f"{api_key}:demo-user")
     return env
+
+
+def launcher_key(configured: str | None, preferred: str | None) -> tuple[str, str]:
+    """The key the launcher prints and the demo uses, and the `PHARMAGEN_API_KEYS` the gateway gets.
+
+    With keys configured, the printed key is one of them (PHARMAGEN_API_KEY if it is among them, else the
+    first): a key the gateway does not hold would only earn the demo a 401.
+    """
+    if not configured:
+        key = preferred or f"pg_dev_{secrets.token_urlsafe(12)}"
+        return key, f"{key}:demo-user"
+    keys = [key for entry in configured.split(",") if (key := entry.strip().rpartition(":")[0])]
+    if not keys:
+        raise SystemExit("PHARMAGEN_API_KEYS holds no key:user_id entry")
+    if not preferred:
+        return keys[0], configured
+    if preferred not in keys:
+        raise SystemExit("PHARMAGEN_API_KEY is not one of PHARMAGEN_API_KEYS: the gateway would refuse it")
+    return preferred, configured
+
+
+def demo_failure(demo: asyncio.Task[Path]) -> str | None:
+    """Why the finished demo failed, in one line, or None when it saved its ad."""
+    if demo.cancelled():
+        return "the demo was cancelled"
+    exc = demo.exception()
+    if exc is None:
+        return None
+    return str(exc) if isinstance(exc, DemoFailed) else f"{type(exc).__name__}: {exc}"
 
 
 async def run_stack(args: argparse.Namespace) -> int:
     state_dir = Path(args.state_dir)
+    api_key, api_keys = launcher_key(Settings().api_keys, os.environ.get("PHARMAGEN_API_KEY"))
     emulator = start_emulator(log_dir=state_dir / "logs")
-    api_key = os.environ.get("PHARMAGEN_API_KEY") or f"pg_dev_{secrets.token_urlsafe(12)}"
-    env = stack_env(emulator, api_key, os.environ)
+    env = stack_env(emulator, api_keys, os.environ)
     os.environ.update(emulator.env())
     bootstrap(Settings())
     stack = Stack(env, plan_services(parse_scale(args.scale)))
@@ -134,6 +166,7 @@ async def run_stack(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    exit_code = 0
     try:
         for service in stack.services:
             await stack.start(service)
@@ -145,11 +178,15 @@ async def run_stack(args: argparse.Namespace) -> int:
         )
         print(f"\nPharmaGen is up: web page {gateway_url}/  API key {api_key}  (Ctrl-C stops)\n", flush=True)
         if args.demo:
-            from tools.local.demo import run_demo
-
             demo = asyncio.create_task(run_demo(gateway_url, api_key, Path(args.out)))
             await asyncio.wait({demo, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
-            if demo.done() and demo.exception() is None and args.exit_after_demo:
+            if not demo.done():
+                demo.cancel()
+            elif failure := demo_failure(demo):
+                print(f"\ndemo: FAILED — {failure}\nStopping: `make run` exits with an error.\n", flush=True)
+                exit_code = 1
+                stop.set()
+            elif args.exit_after_demo:
                 stop.set()
         await stop.wait()
         supervisor.cancel()
@@ -157,7 +194,7 @@ async def run_stack(args: argparse.Namespace) -> int:
         print("\nStopping the stack…", flush=True)
         await stack.stop()
         emulator.stop()
-    return 0
+    return exit_code
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`pharmagen-ops`: the operator CLI — dead letters (list, show, replay, purge), queue depth, failed jobs' assets.
+"""`pharmagen-ops`: the operator CLI — dead letters (list, show, replay, purge), queue depth, failed jobs' assets,
+API keys and webhook secrets (`keys`).
 
 It reads the same Settings as any service (`AWS_ENDPOINT_URL`, `PHARMAGEN_RESOURCE_PREFIX`, …).
 """
@@ -18,11 +19,13 @@ from rich.table import Table
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.topology import STAGES, stage
+from tools.ops.keys import keys_app
 
 T = TypeVar("T")
 app = typer.Typer(help="Operate PharmaGen: dead letters, queue depth, failed jobs' assets.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Dead-letter queues: list, show, replay, purge.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(keys_app, name="keys")
 console = Console()
 
 StageName = Annotated[str, typer.Argument(metavar="STAGE", help=f"one of: {', '.join(s.name for s in STAGES)}")]
