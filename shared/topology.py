@@ -129,7 +129,6 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=120,
         in_job=False,
         progress_weight=0,
-        module="services.gateway.notifier",
     ),
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from shared.topology import JOB_STAGES, STAGES, all_event_types, export, stage
 
 
@@ -65,3 +67,9 @@ def test_side_stages_consume_only_what_a_job_announces_and_publish_nothing():
 
     assert [s.name for s in side] == ["notifier"]
     assert all(not s.publishes and not s.completes_job for s in side)
+
+
+def test_every_stage_runs_as_its_own_service_package():
+    for declared in STAGES:
+        assert declared.service_module == f"services.{declared.name}"
+        assert importlib.util.find_spec(f"{declared.service_module}.__main__") is not None

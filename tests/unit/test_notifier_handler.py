@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.gateway.notifier import build_handler
-from services.gateway.webhook_signing import verify
+from services.notifier.handler import build_handler
+from services.notifier.webhook_signing import verify
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event, make_event
