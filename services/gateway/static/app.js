@@ -19,7 +19,9 @@ async function api(path, options = {}) {
 function requestFromForm(form) {
   const data = new FormData(form);
   const body = { brief: data.get("brief"), ad_type: data.get("ad_type"), narration: $("narration").checked };
-  for (const name of ["brand", "side_effects", "voice", "music_mood", "webhook_url", "aspect_ratio", "resolution"]) {
+  const fields = ["brand", "side_effects", "voice", "music_mood", "webhook_url", "aspect_ratio", "resolution",
+    "prescribing_info_url", "phone", "print_reference", "compliance"];
+  for (const name of fields) {
     const value = (data.get(name) || "").trim();
     if (value) body[name] = value;
   }
