@@ -89,7 +89,6 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated; empty → no CORS
     presign_ttl_s: int = 900
     webhook_secret: SecretStr = SecretStr("pharmagen-dev-webhook-secret")
-    public_base_url: str | None = None
     webhook_kms_key_id: str | None = None  # the key webhook secrets are encrypted with; unset: the topology's alias
     key_cache_s: float = Field(default=30.0, ge=0)  # how long the gateway trusts a key lookup (revocation delay)
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)

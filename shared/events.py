@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from shared.compliance import ComplianceSummary
+
 SCHEMA_VERSION: Literal[1] = 1
 
 
@@ -62,10 +64,17 @@ class JobCompletedPayload(_Payload):
     captions_key: str | None = None
     thumbnail_key: str | None = None
     duration_s: float
+    compliance_key: str | None = None  # the full compliance report (JSON)
+    compliance: ComplianceSummary | None = None
 
     def outputs(self) -> dict[str, str]:
         """The job's deliverables as the ledger keeps them (`Job.outputs`): name → S3 key, when there is one."""
-        named = {"video_key": self.video_key, "captions_key": self.captions_key, "thumbnail_key": self.thumbnail_key}
+        named = {
+            "video_key": self.video_key,
+            "captions_key": self.captions_key,
+            "thumbnail_key": self.thumbnail_key,
+            "compliance_key": self.compliance_key,
+        }
         return {name: key for name, key in named.items() if key}
 
 

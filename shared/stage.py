@@ -69,9 +69,7 @@ class StageContext:
 
     def output_if(self, stage_name: str, model: type[P]) -> P | None:
         """The stage's output when it announced one of this kind (a skipped narration announced another)."""
-        event = self.job.completion_event(stage_name)
-        payload = event.payload if event is not None else None
-        return payload if isinstance(payload, model) else None
+        return self.job.output(stage_name, model)
 
     async def raise_if_cancelled(self) -> None:
         """Call at each checkpoint: a cancelled job stops here."""

@@ -133,6 +133,8 @@ STAGES: tuple[Stage, ...] = (
 )
 
 JOB_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.in_job)
+# The one stage whose outcome completes the job (its payload carries the job's outputs).
+[COMPLETING_STAGE] = [s for s in STAGES if s.completes_job]
 
 
 def stage(name: str) -> Stage:

@@ -22,6 +22,7 @@ from litestar.static_files import create_static_files_router
 
 from services.gateway.auth import Authenticator, KeyStoreRequired, authenticate, static_keys
 from services.gateway.errors import http_error, validation_error
+from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events
 from services.gateway.routes.submit import generate
@@ -84,7 +85,7 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[generate, get_job, list_jobs, cancel_job, retry_job, job_events, usage],
+        route_handlers=[generate, get_job, list_jobs, cancel_job, retry_job, job_events, job_compliance, usage],
         dependencies={"user_id": Provide(authenticate)},
         security=[{"BearerAuth": []}],
     )

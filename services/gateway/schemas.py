@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.compliance import ComplianceSummary
 from shared.request import AdRequest
 
 
@@ -44,6 +45,7 @@ class JobLinks(BaseModel):
     events: str
     cancel: str
     retry: str
+    compliance: str
 
 
 class SubmitResponse(BaseModel):
@@ -100,6 +102,8 @@ class JobView(BaseModel):
     video_duration_s: float | None = None
     request: dict[str, Any]
     outputs: JobOutputs | None = None
+    # The compliance report's verdict and failing rule ids (the full report: links.compliance).
+    compliance: ComplianceSummary | None = None
     links: JobLinks
 
 

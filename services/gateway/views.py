@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
+from shared.compliance import ComplianceSummary
+from shared.events import JobCompletedPayload
 from shared.job import Job
 from shared.storage import Storage
+from shared.topology import COMPLETING_STAGE
 
 API_PREFIX = "/api/v1"
 
 
 def links_for(job_id: str) -> JobLinks:
     base = f"{API_PREFIX}/jobs/{job_id}"
-    return JobLinks(self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry")
+    return JobLinks(
+        self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry",
+        compliance=f"{base}/compliance",
+    )  # fmt: skip
 
 
 def _error(job: Job) -> JobError | None:
@@ -42,6 +48,12 @@ async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
     )
 
 
+def compliance_summary(job: Job) -> ComplianceSummary | None:
+    """The verdict the composer announced with the finished ad (None before it, or for older jobs)."""
+    completed = job.output(COMPLETING_STAGE.name, JobCompletedPayload)
+    return completed.compliance if completed is not None else None
+
+
 def stage_views(job: Job) -> dict[str, StageView]:
     return {
         name: StageView(
@@ -69,6 +81,7 @@ async def job_view(job: Job, storage: Storage, *, presign_ttl_s: int) -> JobView
         video_duration_s=job.video_duration_s,
         request=job.request.model_dump(mode="json"),
         outputs=await _outputs(job, storage, presign_ttl_s),
+        compliance=compliance_summary(job),
         links=links_for(job.job_id),
     )
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import stamina
 
 from shared.errors import PermanentError, TransientError
-from shared.retry import retry_async
 
 _DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 
@@ -59,13 +59,17 @@ async def download_output(output: Any, out: Path, *, token: str | None) -> Path:
     if not url.startswith(("http://", "https://")):
         raise PermanentError(f"the model returned something that is not a file: {url[:80]!r}")
     try:
-        await retry_async(
-            lambda: _fetch(url, token, out),
+        retrying = stamina.retry_context(
+            on=(httpx.TransportError, httpx.HTTPStatusError),
             attempts=3,
-            base_s=0.5,
-            max_s=5.0,
-            retry_on=lambda e: isinstance(e, httpx.TransportError | httpx.HTTPStatusError),
+            timeout=None,
+            wait_initial=0.5,
+            wait_jitter=0.5,
+            wait_max=5.0,
         )
+        async for attempt in retrying:
+            with attempt:
+                await _fetch(url, token, out)
     except httpx.HTTPError as error:
         raise TransientError(f"could not download the model's output: {error}") from error
     return out

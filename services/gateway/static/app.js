@@ -96,10 +96,37 @@ async function showResult(jobId) {
   $("download-captions").hidden = !job.outputs.captions_download_url;
 }
 
+const STATUS_MARK = { pass: "✓ pass", fail: "✗ fail", warn: "! warning", not_applicable: "– n/a" };
+
+async function showCompliance(jobId) {
+  let report;
+  try {
+    report = await api(`/jobs/${jobId}/compliance`);
+  } catch (error) {
+    return; // no report (the job ended before the composer)
+  }
+  $("compliance-report").hidden = false;
+  $("compliance-verdict").textContent = report.passed
+    ? `Passed every rule that applies to this ${report.ad_type} ad.`
+    : `Failed: ${report.failing.join(", ")}.`;
+  const list = $("compliance-rules");
+  list.replaceChildren();
+  for (const rule of report.rules) {
+    const item = document.createElement("li");
+    item.dataset.status = rule.status;
+    const mark = document.createElement("strong");
+    mark.textContent = `${STATUS_MARK[rule.status] || rule.status} ${rule.id}`;
+    item.append(mark, ` ${rule.title}: ${rule.measured} (needs ${rule.threshold}; ${rule.citation})`);
+    list.append(item);
+  }
+  $("compliance-note").textContent = report.not_checked;
+}
+
 function watch(jobId) {
   if (stream) stream.close();
   currentJob = jobId;
   $("result").hidden = true;
+  $("compliance-report").hidden = true;
   const url = `${API}/jobs/${jobId}/events?access_token=${encodeURIComponent(key())}`;
   stream = new EventSource(url);
   stream.addEventListener("status", (event) => render(JSON.parse(event.data)));
@@ -108,6 +135,7 @@ function watch(jobId) {
     const job = JSON.parse(event.data);
     render(job);
     if (job.status === "completed") await showResult(jobId);
+    if (["completed", "failed"].includes(job.status)) await showCompliance(jobId);
     await loadJobs();
   });
 }
