@@ -8,6 +8,7 @@ from shared.events import JobCompletedPayload
 from shared.job import Job
 from shared.storage import Storage
 from shared.topology import COMPLETING_STAGE
+from shared.user_errors import user_facing, user_facing_reason
 
 API_PREFIX = "/api/v1"
 
@@ -22,7 +23,7 @@ def links_for(job_id: str) -> JobLinks:
 
 def _error(job: Job) -> JobError | None:
     if job.status == "failed":
-        return JobError(stage=job.error_stage, reason=job.error_reason or "the job failed")
+        return JobError(stage=job.error_stage, reason=user_facing_reason(job))
     if job.status == "cancelled":
         return JobError(stage=None, reason="the job was cancelled")
     return None
@@ -62,7 +63,7 @@ def stage_views(job: Job) -> dict[str, StageView]:
             started_at=state.started_at,
             finished_at=state.finished_at,
             elapsed_s=state.elapsed_s,
-            error=state.error,
+            error=user_facing(state.error, stage=name) if state.error else None,
         )
         for name, state in job.stages.items()
     }
