@@ -17,6 +17,7 @@ USAGE_TABLE = "pharmagen-usage"
 KEYS_TABLE = "pharmagen-keys"  # API key digests and encrypted webhook secrets, told apart by `kind`
 WEBHOOK_KEY_NAME = "pharmagen-webhook-secrets"  # KMS alias (alias/<prefix><name>) of the webhook secrets' key
 JOBS_BY_USER_INDEX = "user_id-created_at"  # GSI on the jobs table: a user's jobs, newest first
+OUTBOX_INDEX = "outbox-created_at"  # sparse GSI on the jobs table: jobs whose submit event is still to publish
 ASSETS_BUCKET = "pharmagen-assets"
 QUEUE_PREFIX = "pharmagen-"
 
@@ -163,6 +164,8 @@ def export() -> dict[str, Any]:
         "jobs_table": JOBS_TABLE,
         "usage_table": USAGE_TABLE,
         "keys_table": KEYS_TABLE,
+        "jobs_by_user_index": JOBS_BY_USER_INDEX,
+        "outbox_index": OUTBOX_INDEX,
         "assets_bucket": ASSETS_BUCKET,
         "event_types": list(all_event_types()),
         "stages": {
