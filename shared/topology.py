@@ -42,6 +42,8 @@ class Stage:
     progress_weight: int = 10
     # Stages that are part of a job's work; a side stage (the notifier) is not.
     in_job: bool = True
+    # The stage whose outcome completes the job (the composer): its payload carries the job's outputs.
+    completes_job: bool = False
     # The job's status while this stage runs (the composer marks a job "composing").
     job_status_while_running: str = "running"
     # Python module run as this stage's service process.
@@ -115,6 +117,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=600,
         requires=("narration", "clips", "music"),
         progress_weight=25,
+        completes_job=True,
         job_status_while_running="composing",
     ),
     Stage(
@@ -127,11 +130,12 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=120,
         in_job=False,
         progress_weight=0,
-        module="services.gateway.notifier",
     ),
 )
 
 JOB_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.in_job)
+# The one stage whose outcome completes the job (its payload carries the job's outputs).
+[COMPLETING_STAGE] = [s for s in STAGES if s.completes_job]
 
 
 def stage(name: str) -> Stage:

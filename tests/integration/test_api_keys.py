@@ -147,7 +147,7 @@ def test_a_prod_gateway_without_a_stream_token_secret_refuses_to_start(prefix: s
     assert "PHARMAGEN_STREAM_TOKEN_SECRET is required outside development" in output
 
 
-@pytest.mark.parametrize("module", ["services.gateway", "services.gateway.notifier"])
+@pytest.mark.parametrize("module", ["services.gateway", "services.notifier"])
 def test_a_prod_service_that_finds_a_shared_webhook_secret_refuses_to_start(
     prefix: str, tmp_path: Path, module: str
 ) -> None:

@@ -1,4 +1,4 @@
-"""Webhooks over real HTTP: a `python -m services.gateway.notifier` process delivers to receivers on loopback.
+"""Webhooks over real HTTP: a `python -m services.notifier` process delivers to receivers on loopback.
 
 Each user's webhooks verify with their own secret only (checked with the `standardwebhooks` package,
 as a receiver would); a 200 MiB or a slow receiver fails only its own delivery and leaves the
@@ -95,7 +95,7 @@ def receiver() -> Iterator[tuple[str, Received]]:
 
 def _start_notifier(own: Settings, log_path: Path, **env: str) -> object:
     return spawn_until_ready(
-        [sys.executable, "-m", "services.gateway.notifier"],
+        [sys.executable, "-m", "services.notifier"],
         log_path=log_path,
         ready=lambda: "worker.started" in log_path.read_text(),
         timeout_s=30,

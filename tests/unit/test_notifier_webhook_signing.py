@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from services.gateway.notifier import signed_headers
+from services.notifier.webhook_signing import signed_headers
 from shared.webhook_secrets import new_secret
 
 BODY = '{"event_type":"job.completed","job_id":"j1"}'

@@ -12,7 +12,7 @@ import asyncio
 
 import httpx
 
-from shared.webhook_target import WebhookPolicy, WebhookRefused, check_webhook_url
+from shared.webhook_target import WebhookPolicy, check_webhook_url
 
 MAX_RESPONSE_BYTES = 64 * 1024
 DEADLINE_S = 10.0
@@ -65,6 +65,3 @@ async def post_webhook(
     if status in {408, 429} or status >= 500:
         raise ReceiverUnavailable(f"receiver answered {status}")
     return status
-
-
-__all__ = ["MAX_RESPONSE_BYTES", "ReceiverUnavailable", "WebhookRefused", "post_webhook"]

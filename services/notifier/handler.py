@@ -1,11 +1,10 @@
-"""The webhook notifier: a side stage that tells a job's `webhook_url` it completed, failed or was cancelled.
+"""The notifier's handler: tells a job's `webhook_url` it completed, failed or was cancelled.
 
 Consumes job.completed / job.failed / job.cancelled. Each POST is signed with the job owner's own
 secret by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`; the
-`standardwebhooks` package), so receivers verify with a library they already have. Delivery is
-`shared.webhook_delivery` (SSRF policy again, pinned address, capped answer, deadline); a few
-retries here, then `TransientError` hands the message back to SQS for redelivery.
-Run as `python -m services.gateway.notifier`.
+`standardwebhooks` package, `webhook_signing`), so receivers verify with a library they already have.
+Delivery is `webhook` (SSRF policy again, pinned address, capped answer, deadline); a few retries
+here, then `TransientError` hands the message back to SQS for redelivery.
 """
 
 from __future__ import annotations
@@ -13,23 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import stamina
-from standardwebhooks import Webhook
 
+from services.notifier.webhook import ReceiverUnavailable, post_webhook
+from services.notifier.webhook_signing import signed_headers
 from shared.aws import async_client
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
-from shared.events import Event
+from shared.events import Event, JobCompletedPayload
 from shared.job import Job
 from shared.stage import SideHandler, StageContext
 from shared.storage import Storage
-from shared.topology import KEYS_TABLE, webhook_key_alias
+from shared.topology import COMPLETING_STAGE, KEYS_TABLE, webhook_key_alias
 from shared.user_errors import user_facing_reason
-from shared.webhook_delivery import ReceiverUnavailable, post_webhook
 from shared.webhook_secrets import WebhookSecrets
 from shared.webhook_target import WebhookPolicy, WebhookRefused
 
@@ -56,18 +54,11 @@ async def notification(event: Event, job: Job, storage: Storage, *, presign_ttl_
             outputs[name.removesuffix("_key") + "_url"] = await storage.presign_get(key, ttl_s=presign_ttl_s)
     if outputs:
         body["outputs"] = outputs
+    completed = job.output(COMPLETING_STAGE.name, JobCompletedPayload)
+    if completed is not None and completed.compliance is not None:
+        # passed, failing and warning rule ids; the full report via the API
+        body["compliance"] = completed.compliance.model_dump(mode="json")
     return body
-
-
-def signed_headers(body: str, *, secret: str, message_id: str, at: datetime | None = None) -> dict[str, str]:
-    """The Standard Webhooks headers for `body` (the message id is the event id: receivers deduplicate on it)."""
-    timestamp = at or datetime.now(UTC)
-    return {
-        "Content-Type": "application/json",
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(timestamp.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, timestamp, body),
-    }
 
 
 def stored_secrets(settings: Settings) -> SecretFor:
@@ -140,13 +131,3 @@ def build_handler(
         ctx.log.info("webhook.delivered" if status < 300 else "webhook.refused", status=status)
 
     return handle
-
-
-def main() -> None:
-    from shared.worker import run_stage
-
-    run_stage("notifier", build_handler)
-
-
-if __name__ == "__main__":
-    main()

@@ -7,17 +7,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import structlog
-from standardwebhooks import Webhook
 
-from services.gateway.notifier import build_handler
+from services.notifier.handler import build_handler
+from standardwebhooks import Webhook
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event, make_event
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.webhook_secrets import new_secret
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -40,15 +38,7 @@ def _context(tmp_path: Path, webhook_url: str | None) -> StageContext:
         updated_at="t",
         outputs={"video_key": "users/u1/jobs/j1/final/ad.mp4"},
     )
-    return StageContext(
-        job=job,
-        storage=MemoryStorage(),  # type: ignore[arg-type]
-        checkpoints=MemoryCheckpoints(),
-        workdir=tmp_path,
-        settings=Settings(),
-        cancelled=never_cancelled,
-        log=structlog.get_logger(),
-    )
+    return stage_context(job, storage=MemoryStorage(), settings=Settings(), workdir=tmp_path)  # type: ignore[arg-type]
 
 
 def _event() -> Event:
@@ -91,9 +81,7 @@ async def test_a_job_without_a_webhook_url_sends_nothing(tmp_path: Path) -> None
 
 async def test_a_failing_receiver_is_retried_in_the_handler_until_it_answers(tmp_path: Path) -> None:
     seen, transport = _recorder([503, 502, 200])
-    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
-        _event(), _context(tmp_path, "https://h.example/x")
-    )
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(_event(), _context(tmp_path, "https://h.example/x"))
     assert len(seen) == 3
 
 
@@ -107,7 +95,5 @@ async def test_a_receiver_that_stays_down_hands_the_message_back_to_sqs(tmp_path
 
 async def test_a_receiver_refusal_is_not_retried(tmp_path: Path) -> None:
     seen, transport = _recorder([410])
-    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
-        _event(), _context(tmp_path, "https://h.example/x")
-    )
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(_event(), _context(tmp_path, "https://h.example/x"))
     assert len(seen) == 1
