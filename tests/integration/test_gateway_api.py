@@ -21,7 +21,7 @@ from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
-USERS = [f"user{i}" for i in range(80)]
+USERS = [f"user{i}" for i in range(120)]
 STRANGER = "stranger"
 CAP = 3
 BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}
