@@ -43,6 +43,10 @@ def build_handler(settings: Settings) -> Handler:
         clips, music, narration = await _download_parts(ctx, script)
         await ctx.raise_if_cancelled()
         encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
+        track = None
+        timings_key: str | None = job.payload_of("narration").get("timings_key")
+        if narration is not None and timings_key:  # the statement's pages follow the words as actually spoken
+            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(timings_key))
         result = await compose(
             script,
             clips=clips,
@@ -52,6 +56,7 @@ def build_handler(settings: Settings) -> Handler:
             encoding=encoding,
             workdir=ctx.workdir,
             timeout_factor=settings.ffmpeg_timeout_factor,
+            track=track,
         )
         video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4")
         thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
@@ -60,10 +65,8 @@ def build_handler(settings: Settings) -> Handler:
         for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
             if stem.exists():
                 await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
-        captions_key, track, vtt = None, None, None
-        timings_key: str | None = job.payload_of("narration").get("timings_key")
-        if narration is not None and timings_key:
-            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(timings_key))
+        captions_key, vtt = None, None
+        if track is not None:
             captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt")
             vtt = to_webvtt(track)
             await ctx.storage.upload_bytes(vtt.encode(), captions_key)
