@@ -36,7 +36,7 @@ def ocr_words(image: Rgb, work: Path) -> list[str]:
          str(png)],
         input=image.tobytes(), check=True,
     )  # fmt: skip
-    text = subprocess.run(["tesseract", str(png), "-", "--psm", "6"], check=True, capture_output=True, text=True)
+    text = subprocess.run(["tesseract", str(png), "-", "--psm", "11"], check=True, capture_output=True, text=True)
     return re.findall(r"[a-z0-9]+", text.stdout.lower())
 
 
@@ -70,7 +70,7 @@ def find_plate(image: Rgb) -> Plate | None:
     """The largest dark, opaque rectangle holding light text, measured from the pixels alone."""
     lum = luminance(image.astype(np.float64))
     dark = lum < 0.03
-    rows = np.flatnonzero(dark.mean(axis=1) > 0.3)
+    rows = np.flatnonzero(dark.mean(axis=1) > 0.15)  # a plate row: dark between its glyphs
     if rows.size == 0:
         return None
     runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
