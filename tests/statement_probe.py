@@ -28,12 +28,12 @@ def frame_rgb(video: Path, at_s: float, size: tuple[int, int]) -> Rgb:
 
 
 def ocr_words(image: Rgb, work: Path) -> list[str]:
-    """The lower-cased words tesseract reads in the frame."""
+    """The lower-cased words tesseract reads in the frame (grey and negated: tesseract reads dark on light best)."""
     png = work / "ocr.png"
     height, width, _ = image.shape
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-i", "-",
-         str(png)],
+         "-vf", "format=gray,negate", str(png)],
         input=image.tobytes(), check=True,
     )  # fmt: skip
     text = subprocess.run(["tesseract", str(png), "-", "--psm", "11"], check=True, capture_output=True, text=True)
