@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
 from shared.compliance import ComplianceSummary
+from shared.events import JobCompletedPayload
 from shared.job import Job
 from shared.storage import Storage
+from shared.topology import COMPLETING_STAGE
+from shared.user_errors import user_facing, user_facing_reason
 
 API_PREFIX = "/api/v1"
 
@@ -20,7 +23,7 @@ def links_for(job_id: str) -> JobLinks:
 
 def _error(job: Job) -> JobError | None:
     if job.status == "failed":
-        return JobError(stage=job.error_stage, reason=job.error_reason or "the job failed")
+        return JobError(stage=job.error_stage, reason=user_facing_reason(job))
     if job.status == "cancelled":
         return JobError(stage=None, reason="the job was cancelled")
     return None
@@ -48,8 +51,8 @@ async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
 
 def compliance_summary(job: Job) -> ComplianceSummary | None:
     """The verdict the composer announced with the finished ad (None before it, or for older jobs)."""
-    summary = job.payload_of("composer").get("compliance")
-    return ComplianceSummary.model_validate(summary) if summary else None
+    completed = job.output(COMPLETING_STAGE.name, JobCompletedPayload)
+    return completed.compliance if completed is not None else None
 
 
 def stage_views(job: Job) -> dict[str, StageView]:
@@ -60,7 +63,7 @@ def stage_views(job: Job) -> dict[str, StageView]:
             started_at=state.started_at,
             finished_at=state.finished_at,
             elapsed_s=state.elapsed_s,
-            error=state.error,
+            error=user_facing(state.error, stage=name) if state.error else None,
         )
         for name, state in job.stages.items()
     }

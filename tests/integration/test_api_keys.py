@@ -19,15 +19,20 @@ from typer.testing import CliRunner
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.topology import KEYS_TABLE
-from tests.fakes.gateway_process import REPO_ROOT, RunningGateway, running_gateway
-from tests.integration.runtime_harness import isolated_settings
+from tests.harness.gateway import RunningGateway, running_gateway
+from tests.harness.processes import REPO_ROOT
+from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import bootstrap
 from tools.ops.cli import app as ops_app
 
 pytestmark = pytest.mark.integration
 runner = CliRunner()
 CACHE_S = 0.5
-PROD = {"PHARMAGEN_ENV": "prod", "PHARMAGEN_KEY_CACHE_S": str(CACHE_S)}
+PROD = {
+    "PHARMAGEN_ENV": "prod",
+    "PHARMAGEN_KEY_CACHE_S": str(CACHE_S),
+    "PHARMAGEN_STREAM_TOKEN_SECRET": "a-stream-secret-from-secrets-manager",
+}
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +138,28 @@ def test_a_prod_gateway_with_development_keys_refuses_to_start(prefix: str, tmp_
     output = _start_fails(env, tmp_path)
     assert "PHARMAGEN_API_KEYS is for development only" in output
     assert "k-secret-value" not in output
+
+
+def test_a_prod_gateway_without_a_stream_token_secret_refuses_to_start(prefix: str, tmp_path: Path) -> None:
+    env = {**PROD, "PHARMAGEN_RESOURCE_PREFIX": prefix}
+    del env["PHARMAGEN_STREAM_TOKEN_SECRET"]
+    output = _start_fails(env, tmp_path)
+    assert "PHARMAGEN_STREAM_TOKEN_SECRET is required outside development" in output
+
+
+@pytest.mark.parametrize("module", ["services.gateway", "services.notifier"])
+def test_a_prod_service_that_finds_a_shared_webhook_secret_refuses_to_start(
+    prefix: str, tmp_path: Path, module: str
+) -> None:
+    env = {**PROD, "PHARMAGEN_RESOURCE_PREFIX": prefix, "PHARMAGEN_WEBHOOK_SECRET": "pharmagen-dev-webhook-secret"}
+    proc = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PHARMAGEN_PORT": "1", "PHARMAGEN_LOG_FORMAT": "console", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "no shared or default secret is accepted" in proc.stdout + proc.stderr

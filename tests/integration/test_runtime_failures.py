@@ -14,7 +14,7 @@ from shared.errors import PermanentError, TransientError
 from shared.events import Event, dump_event, make_event
 from shared.job import Job
 from shared.stage import StageContext, StageResult
-from tests.integration.runtime_harness import (
+from tests.harness.runtime import (
     Harness,
     RecordingQueue,
     event_body,
@@ -56,7 +56,7 @@ async def failing_run(settings: Settings) -> FailingRun:
     """One run serves two tests: it takes ~8 s (redelivery delays of 1, 2 and 4 s)."""
     run = FailingRun()
     mp = pytest.MonkeyPatch()
-    mp.setattr("shared.delivery.random", _NoJitter)
+    mp.setattr("shared.attempt.random", _NoJitter)
     try:
         async with harness(isolated_settings(settings)) as h:
             run.queue = RecordingQueue(await h.stage_queue("script"))
@@ -93,7 +93,8 @@ async def test_the_last_allowed_receive_fails_the_job_with_stage_and_reason_befo
     assert job is not None
     assert job.status == "failed"
     assert job.error_stage == "script"
-    assert job.error_reason == "the script stage kept failing: TransientError: the model endpoint answered 503"
+    # Written for the user: the cause (TransientError: the model endpoint answered 503) goes to the logs only.
+    assert job.error_reason == "the script stage kept failing after 4 attempts"
     assert failing_run.dead_letter_depth == (1, 0)
     [failed] = [e for e in failing_run.published if e.event_type == "job.failed"]
     assert failed.payload.model_dump() == {"stage": "script", "reason": job.error_reason}
