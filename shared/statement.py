@@ -3,15 +3,14 @@
 A pharmaceutical ad reads the request's `side_effects` verbatim (21 CFR 202.1(e)(1)(ii)) at a calm pace and
 shows it at the same time, in sentence-sized pages each on screen while it is spoken. The gateway (the
 shortest duration), the script planner (the time it allots) and the composer (how it wraps and when each
-page shows) all use this one module so they agree. Sizes follow docs/compliance.md: the text's em is 5 % of
-the frame height (its line pitch 6.5 %), white on a black plate of 85 % opacity inside the central 90 %.
+page shows) all use this one module so they agree. Sizes follow docs/compliance.md: the text's em is 5.5 % of
+the frame height (its line pitch 1.3 em), white on a black plate of 85 % opacity inside the central 90 %.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import textwrap
 from dataclasses import dataclass
 
 CALM_WPM = 150.0  # the pace every narration line aims at, measured on the actual speech
@@ -28,16 +27,27 @@ FIRST_LINE_S = 3.0  # a page of one line shows at least 3 s, each extra line 1 s
 EXTRA_LINE_S = 1.0
 MAX_PAGE_LINES = 4  # in a landscape or square frame; a portrait frame's narrow lines allow twice as many
 
-TEXT_EM_OF_HEIGHT = 0.05  # ≥ 4.6 % of the frame height, ascender to descender
+TEXT_EM_OF_HEIGHT = 0.055  # a line's ink (ascender to descender, ~1 em in DejaVu Sans) ≥ 4.6 % of the height
 LINE_PITCH_EM = 1.3
-CHAR_WIDTH_EM = 0.6  # DejaVu Sans averages under 0.6 em a character: wrapping at it never overflows
 SAFE_FRACTION = 0.9  # the title-safe area: the central 90 % of width and height
-PLATE_PAD_EM = 0.5
+PLATE_PAD_EM = 0.4
 PLATE_OPACITY = 0.85
+FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # fonts-dejavu-core
+# DejaVu Sans advance widths of printable ASCII (" " to "~") in thousandths of an em, from the font's hmtx
+# table; any other character counts a full em, so a line measured here never overflows when drawn.
+_ADVANCE = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656,
+    557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613,
+    635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818,
+    592, 592, 525, 636, 337, 636, 838,
+)  # fmt: skip
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _CLAUSE_END = re.compile(r"(?<=,)\s+")
 _DIGIT = re.compile(r"\d")
+_PHONE_NUMBER = re.compile(r"\+?\d[\d ().\-]{5,}\d")
+_ADDRESS_SEPARATOR = re.compile(r"(?<=\w)[./@](?=\w)")
 
 
 def normalise(text: str) -> str:
@@ -49,13 +59,25 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def speakable(text: str) -> str:
+    """The text as a voice should read it: a phone number digit by digit ("1, 8 0 0, 5 5 5, ..."), not as
+    "one dash eight hundred"; everything else as written."""
+
+    def digits(match: re.Match[str]) -> str:
+        groups = [g for g in re.split(r"[^\d]+", match.group(0)) if g]
+        return ", ".join(" ".join(group) for group in groups)
+
+    return _PHONE_NUMBER.sub(digits, text)
+
+
 def spoken_words(text: str) -> int:
-    """Words as read aloud: a number is read digit by digit, a web address part by part."""
+    """Words as read aloud: a number digit by digit, a web address part by part with its dots and slashes."""
     count = 0
-    for word in text.split():
+    for word in speakable(text).split():
         digits = len(_DIGIT.findall(word))
+        separators = len(_ADDRESS_SEPARATOR.findall(word))
         parts = [p for p in re.split(r"[./:@\-]+", re.sub(r"\d", "", word)) if p.strip(",;!?()")]
-        count += max(1, digits + len(parts))
+        count += max(1, digits + len(parts) + separators)
     return count
 
 
@@ -76,7 +98,7 @@ class TextLayout:
     frame: tuple[int, int]
     font_size: int
     line_pitch: int
-    line_chars: int
+    line_width: int  # pixels a line of text may take (the safe area's width less the plate's padding)
     pad: int
     max_lines: int  # lines a page may hold
 
@@ -92,14 +114,26 @@ def text_layout(frame: tuple[int, int]) -> TextLayout:
     width, height = frame
     font_size = math.ceil(height * TEXT_EM_OF_HEIGHT)
     pad = round(font_size * PLATE_PAD_EM)
-    line_chars = max(8, int((width * SAFE_FRACTION - 2 * pad) / (CHAR_WIDTH_EM * font_size)))
-    max_lines = MAX_PAGE_LINES if width >= height else 2 * MAX_PAGE_LINES
-    return TextLayout(frame, font_size, round(font_size * LINE_PITCH_EM), line_chars, pad, max_lines)
+    line_width = int(width * SAFE_FRACTION) - 2 * pad
+    max_lines = MAX_PAGE_LINES if width >= height else 2 * MAX_PAGE_LINES + 1
+    return TextLayout(frame, font_size, round(font_size * LINE_PITCH_EM), line_width, pad, max_lines)
+
+
+def text_width_px(text: str, font_size: int) -> float:
+    """How wide DejaVu Sans draws `text` at `font_size` pixels (an upper bound for characters beyond ASCII)."""
+    return sum(_ADVANCE[ord(c) - 32] if 32 <= ord(c) < 127 else 1000 for c in text) * font_size / 1000
 
 
 def wrap(text: str, layout: TextLayout) -> list[str]:
-    """Lines of at most `layout.line_chars` characters, broken between words (a word is never cut)."""
-    return textwrap.wrap(normalise(text), layout.line_chars, break_long_words=False, break_on_hyphens=False) or [""]
+    """Lines no wider than the layout allows, broken between words (a word is never cut, so one word wider
+    than the line stands alone on its line; the composer then sets that page smaller to fit)."""
+    lines: list[str] = []
+    for word in normalise(text).split(" "):
+        if lines and text_width_px(f"{lines[-1]} {word}", layout.font_size) <= layout.line_width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 @dataclass(frozen=True)
@@ -131,8 +165,8 @@ def _split_to_fit(piece: str, layout: TextLayout) -> list[str]:
 
 
 def _too_short(text: str, layout: TextLayout) -> bool:
-    """Read at the fast edge, its page could not stay its reading time without outlasting its words by 1 s."""
-    return speaking_s(text, MAX_WPM) + LATE_END_S < min_shown_s(len(wrap(text, layout)))
+    """Read at the calm pace, its page could not stay its reading time without outlasting its words by 1 s."""
+    return speaking_s(text, CALM_WPM) + LATE_END_S < min_shown_s(len(wrap(text, layout)))
 
 
 def pages(statement: str, layout: TextLayout) -> list[Page]:

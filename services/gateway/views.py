@@ -6,6 +6,7 @@ from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary,
 from shared.compliance import ComplianceSummary
 from shared.job import Job
 from shared.storage import Storage
+from shared.user_errors import user_facing, user_facing_reason
 
 API_PREFIX = "/api/v1"
 
@@ -20,7 +21,7 @@ def links_for(job_id: str) -> JobLinks:
 
 def _error(job: Job) -> JobError | None:
     if job.status == "failed":
-        return JobError(stage=job.error_stage, reason=job.error_reason or "the job failed")
+        return JobError(stage=job.error_stage, reason=user_facing_reason(job))
     if job.status == "cancelled":
         return JobError(stage=None, reason="the job was cancelled")
     return None
@@ -60,7 +61,7 @@ def stage_views(job: Job) -> dict[str, StageView]:
             started_at=state.started_at,
             finished_at=state.finished_at,
             elapsed_s=state.elapsed_s,
-            error=state.error,
+            error=user_facing(state.error, stage=name) if state.error else None,
         )
         for name, state in job.stages.items()
     }

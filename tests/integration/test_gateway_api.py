@@ -21,7 +21,7 @@ from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
-USERS = [f"user{i}" for i in range(60)]
+USERS = [f"user{i}" for i in range(80)]
 STRANGER = "stranger"
 CAP = 3
 BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}
@@ -196,6 +196,34 @@ def test_retry_of_a_failed_job_restarts_its_failed_stage(api: httpx.Client, aws:
     assert retried.status_code == 202
     assert (retried.json()["status"], retried.json()["stages"]["script"]["status"]) == ("running", "pending")
     assert f"{job_id}:job.submitted:1" in _event_ids_on_script_queue(aws, settings, job_id)
+
+
+TECHNICAL = "ffmpeg exited 1: /tmp/pharmagen/j/clip0.mp4: Invalid data | RuntimeError: Conversion failed"
+
+
+def test_a_technical_failure_reason_reaches_the_user_as_plain_words(
+    gateway: RunningGateway, api: httpx.Client, settings: Settings
+) -> None:
+    job_id = submit(api).json()["job_id"]
+
+    async def fail(conn: Connections) -> None:
+        claim = await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
+        assert claim.job is not None
+        await conn.ledger.release_stage(job_id, "script", owner="test", error=TECHNICAL)
+        await conn.ledger.fail_job(claim.job, stage_name="script", reason=TECHNICAL)
+
+    on_ledger(settings, fail)
+    grant = api.post(f"/jobs/{job_id}/stream-token")
+    url = f"{gateway.base_url}/api/v1/jobs/{job_id}/events"
+    streamed = httpx.get(url, params={"token": grant.json()["token"]}, timeout=10).text  # ends: the job has ended
+    assert "event: end" in streamed
+    shown = json.dumps(api.get(f"/jobs/{job_id}").json()) + streamed
+    for leak in ("/tmp/", "exited 1", "RuntimeError", "Conversion failed"):
+        assert leak not in shown
+    assert api.get(f"/jobs/{job_id}").json()["error"] == {
+        "stage": "script",
+        "reason": "the job failed in the script stage; retry it, or quote the job id to support",
+    }
 
 
 def test_retry_at_the_active_job_cap_is_429_and_takes_no_place(api: httpx.Client, settings: Settings) -> None:
@@ -383,7 +411,8 @@ async def test_progress_stream_reports_changes_until_the_job_ends(
     job_id = submit(api).json()["job_id"]
     url = f"{gateway.base_url}/api/v1/jobs/{job_id}/events"
     events: list[tuple[str, dict[str, object]]] = []
-    params = {"access_token": gateway.keys[user]}
+    grant = await asyncio.to_thread(api.post, f"/jobs/{job_id}/stream-token")
+    params = {"token": grant.json()["token"]}
     async with httpx.AsyncClient(timeout=10) as client, client.stream("GET", url, params=params) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         kind = ""

@@ -1,5 +1,6 @@
-// PharmaGen web page: plain fetch + EventSource. EventSource cannot send headers, so the SSE stream
-// (and only it) takes the key as ?access_token=; everything else sends Authorization: Bearer.
+// PharmaGen web page: plain fetch + EventSource. The API key only ever travels in the Authorization
+// header; EventSource cannot send headers, so the progress stream opens with a short-lived stream token
+// for that one job (POST …/stream-token), and a fresh one each time the server asks it to reconnect.
 "use strict";
 const API = "/api/v1";
 const $ = (id) => document.getElementById(id);
@@ -38,7 +39,7 @@ async function submitBrief(event) {
   try {
     const job = await api("/generate", { method: "POST", body: JSON.stringify(requestFromForm(event.target)) });
     await loadJobs();
-    watch(job.job_id);
+    await watch(job.job_id);
   } catch (error) {
     const fields = (error.body && error.body.errors) || [];
     $("form-errors").textContent = fields.length
@@ -58,7 +59,7 @@ async function loadJobs() {
     button.type = "button";
     button.textContent = "Watch";
     button.setAttribute("aria-label", `Watch job ${job.job_id}`);
-    button.addEventListener("click", () => watch(job.job_id));
+    button.addEventListener("click", () => watch(job.job_id).catch((error) => { $("job-error").textContent = error.message; }));
     item.append(`${job.brief.slice(0, 60)} — ${job.status} (${job.progress} %)`, button);
     list.append(item);
   }
@@ -122,14 +123,16 @@ async function showCompliance(jobId) {
   $("compliance-note").textContent = report.not_checked;
 }
 
-function watch(jobId) {
+async function watch(jobId) {
   if (stream) stream.close();
   currentJob = jobId;
   $("result").hidden = true;
   $("compliance-report").hidden = true;
-  const url = `${API}/jobs/${jobId}/events?access_token=${encodeURIComponent(key())}`;
-  stream = new EventSource(url);
+  const grant = await api(`/jobs/${jobId}/stream-token`, { method: "POST" });
+  if (currentJob !== jobId) return;
+  stream = new EventSource(`${API}/jobs/${jobId}/events?token=${encodeURIComponent(grant.token)}`);
   stream.addEventListener("status", (event) => render(JSON.parse(event.data)));
+  stream.addEventListener("reconnect", () => { stream.close(); watch(jobId); });
   stream.addEventListener("end", async (event) => {
     stream.close();
     const job = JSON.parse(event.data);
@@ -144,7 +147,7 @@ async function act(action) {
   if (!currentJob) return;
   try {
     await api(`/jobs/${currentJob}/${action}`, { method: "POST" });
-    watch(currentJob);
+    await watch(currentJob);
   } catch (error) {
     $("job-error").textContent = error.message;
   }
