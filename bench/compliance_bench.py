@@ -1,16 +1,18 @@
 """Compliance checker benchmark: its run time on a 30 s and a 60 s 1080p pharmaceutical ad, and its share
 of the composition time, measured side by side in this run.
 
-Run: `.venv/bin/python -m bench.compliance_bench`. For each length the local planner writes the script from
-a demo-like request, local footage and espeak-ng narration are made, the composer composes the ad (its
-measuring pass, one ffmpeg pass with the stems, the thumbnail), then the checker runs on it exactly as the
-composer stage runs it. Printed: wall and CPU seconds of both, and checker/composition. Goal: < 0.15.
+Run: `.venv/bin/python -m bench.compliance_bench [SECONDS ...]` (default 30 and 60). For each length the
+local planner writes the script from a demo-like request, local footage and espeak-ng narration are made,
+the composer composes the ad (its measuring pass, one ffmpeg pass with the stems, the thumbnail), then the
+checker runs on it exactly as the composer stage runs it. Printed: wall and CPU seconds of both, and
+checker/composition. Goal: < 0.15.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from shared.request import AdRequest
 from shared.script import NarrationTrack, Script, SegmentTiming
 
 SHORT_STATEMENT = "Claritex may cause drowsiness and dry mouth. Ask your doctor if Claritex is right for you."
+BUSY_HOST_TIMEOUT_FACTOR = 30.0  # a shared 2-core host can be 5x slower than the service's own budget
 LONG_STATEMENT = (
     "Claritex may cause drowsiness, headache, dry mouth and sore throat. Do not take Claritex if you are allergic "
     "to any of its ingredients. Ask your doctor if Claritex is right for you."
@@ -77,7 +80,7 @@ async def one_length(duration_s: int, settings: Settings, work: Path) -> None:
     encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
     composed, compose_wall, compose_cpu = await timed(f"{duration_s} s ad: composer", compose(
         script, clips=clips, music=music, narration=voice, target_lufs=request.loudness_lufs, encoding=encoding,
-        workdir=work, timeout_factor=settings.ffmpeg_timeout_factor,
+        workdir=work, timeout_factor=BUSY_HOST_TIMEOUT_FACTOR,
     ))  # fmt: skip
     ad = ad_under_test(request, script, composed, size=encoding.size, fps=encoding.fps, track=track,
                        captions_vtt=to_webvtt(track))  # fmt: skip
@@ -92,7 +95,7 @@ async def main() -> None:
     settings = Settings()
     print(f"preset {settings.video_preset}, CRF {settings.video_crf}, 1920x1080@{settings.fps}")
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for duration_s in (30, 60):
+    for duration_s in [int(arg) for arg in sys.argv[1:]] or [30, 60]:
         with tempfile.TemporaryDirectory(prefix=f"compliance-bench-{duration_s}-") as tmp:
             await one_length(duration_s, settings, Path(tmp))
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
