@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from tests.fakes.fake_processes import FakeProviders, running_fakes
-from tests.stack_harness import start_stack
+from tests.harness.fakes import FakeProviders, running_fakes
+from tests.harness.stack import start_stack
 from tools.local.demo import DEMO_BRIEF
 
 LATENCIES_S = {"openai/gpt-4o": 2.0, "google/veo-3.1": 9.0, "minimax/music-1.5": 6.0}

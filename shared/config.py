@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     sse_max_streams_per_user: int = Field(default=5, ge=1)  # per gateway process
     sse_max_lifetime_s: float = Field(default=600.0, gt=0)  # then the stream ends with a reconnect hint
     sse_poll_s: float = Field(default=0.5, gt=0)  # one ledger read per job per period, whatever the streams
+    outbox_relay_s: float = Field(default=2.0, gt=0)  # how often each gateway relays unpublished submits
+    outbox_grace_s: float = Field(default=5.0, ge=0)  # a job younger than this is left to its own gateway
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
 
     prices: Prices = Field(default_factory=Prices)

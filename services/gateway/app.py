@@ -6,6 +6,7 @@ it `connections`; nothing is built at import time.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,6 +35,7 @@ from services.gateway.views import API_PREFIX
 from shared.api_keys import KeyStore
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.outbox_relay import run_relay
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -94,7 +96,13 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
             app.state.connections = owned
             app.state.progress_hub = hub_for(owned)
             app.state.key_store = await _key_store(settings, owned)
-            yield
+            relay = asyncio.create_task(
+                run_relay(owned.ledger, owned.bus, every_s=settings.outbox_relay_s, grace_s=settings.outbox_grace_s)
+            )
+            try:
+                yield
+            finally:
+                relay.cancel()
 
     api = Router(
         path=API_PREFIX,

@@ -171,9 +171,7 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
         _log_pace(ctx, track)
         cost_usd = sum(take.cost_usd for take in speaker.takes.values())
-        payload = NarrationCompletedPayload(
-            audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s, cost_usd=cost_usd
-        )
+        payload = NarrationCompletedPayload(audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s)
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 
     return handle

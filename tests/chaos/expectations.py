@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any
 
 from shared.topology import ASSETS_BUCKET
-from tests.chaos.harness import ledger_job, log_records
-from tests.stack_harness import RunningStack
+from tests.harness.observe import ledger_job, log_records
+from tests.harness.stack import RunningStack
 
 
 def script_of(stack: RunningStack, job_id: str) -> dict[str, Any]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +19,11 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from shared.script import Script
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
-from tests.fakes.fake_processes import FakeProviders, running_fakes
+from tests.harness.fakes import FakeProviders, running_fakes
+from tests.harness.observe import held_stages, lease_of, service_pids
+from tests.harness.processes import wait_for
+from tests.harness.stack import RunningStack, start_stack, wait_until_ended
 from tests.media_probe import probe, streams
-from tests.stack_harness import RunningStack, start_stack, wait_until_ended
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -75,14 +75,6 @@ def submit(client: httpx.Client) -> str:
     return str(response.json()["job_id"])
 
 
-def wait_for(condition: Any, *, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def ledger_item(stack: RunningStack, job_id: str) -> dict[str, Any]:
     dynamodb: Any = stack.aws("dynamodb")
     item = dynamodb.get_item(TableName=JOBS_TABLE, Key={"job_id": {"S": job_id}}, ConsistentRead=True)["Item"]
@@ -102,14 +94,6 @@ def usage_jobs_in(usage: dict[str, Any]) -> int:
 
 def usage_jobs(client: httpx.Client) -> int:
     return usage_jobs_in(client.get("/api/v1/usage").json())
-
-
-def clips_worker_pids(stack: RunningStack) -> list[int]:
-    """The clips services this stack's launcher is running (its direct children only, not another stack's)."""
-    found = subprocess.run(
-        ["pgrep", "-P", str(stack.process.pid), "-f", r"services\.clips$"], check=False, capture_output=True, text=True
-    )
-    return [int(pid) for pid in found.stdout.split()]
 
 
 @pytest.fixture(scope="module")
@@ -163,15 +147,17 @@ def test_the_job_costs_the_sum_of_its_stage_costs_and_the_usage_shows_it(complet
 
 def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twice(provider_stack, fakes):
     fakes.replicate.configure(model_latency_s={VEO: 5.0})
-    (victim,) = clips_worker_pids(provider_stack)
+    (victim,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     with provider_stack.client() as client:
         job_id = submit(client)
         wait_for(lambda: fakes.veo_creates() == 1, timeout_s=60, what="the first veo prediction")
-        time.sleep(2.0)  # a heartbeat or two: the message is now invisible for the short lease only
+        claimed = lease_of(provider_stack, job_id, "clips")
+        # A heartbeat has moved the lease on: the message is now invisible for the short lease only.
+        wait_for(lambda: lease_of(provider_stack, job_id, "clips") > claimed, timeout_s=10, what="a clips heartbeat")
         os.kill(victim, signal.SIGKILL)
         job = wait_until_ended(client, job_id, timeout_s=150)
     assert job["status"] == "completed", (job, provider_stack.log_tail())
-    (replacement,) = clips_worker_pids(provider_stack)
+    (replacement,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     assert replacement != victim
     assert fakes.veo_creates() == len(stored_script(provider_stack, job_id).scenes)
 
@@ -184,7 +170,8 @@ def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_m
         assert client.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 200
         job = wait_until_ended(client, job_id, timeout_s=30)
         wait_for(lambda: fakes.replicate.stats()["cancels"] >= 1, timeout_s=15, what="the prediction's cancel")
-        time.sleep(7.0)  # longer than the cancelled clip would have taken: a next scene would have started
+        # Until no worker holds a stage of the job: one that missed the cancel would start a next scene first.
+        wait_for(lambda: not held_stages(provider_stack, job_id), timeout_s=60, what="every stage let go")
     assert job["status"] == "cancelled"
     stats = fakes.replicate.stats()
     assert stats["cancelled"][VEO] == 1

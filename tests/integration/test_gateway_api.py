@@ -18,12 +18,12 @@ from shared.connections import Connections, connect
 from shared.events import JobCompletedPayload, dump_event, make_event
 from shared.ledger.usage import add_usage
 from shared.topology import USAGE_TABLE
-from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
-USERS = [f"user{i}" for i in range(80)]
+USERS = [f"user{i}" for i in range(120)]
 STRANGER = "stranger"
 CAP = 3
 BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}

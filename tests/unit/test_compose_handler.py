@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-import structlog
 
 from services.composer import checking
 from services.composer import handler as composer_handler
@@ -23,10 +22,9 @@ from shared.events import (
     make_event,
 )
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -75,10 +73,7 @@ def _context(tmp_path: Path, *, narrated: bool, compliance: str = "report") -> t
         request=AdRequest(brief="An allergy relief spot", loudness_lufs=-14, compliance=compliance),
         stages=stages, created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
     )  # fmt: skip
-    ctx = StageContext(
-        job=job, storage=storage, checkpoints=MemoryCheckpoints(), workdir=tmp_path, settings=Settings(),  # type: ignore[arg-type]
-        cancelled=never_cancelled, log=structlog.get_logger(),
-    )  # fmt: skip
+    ctx = stage_context(job, storage=storage, settings=Settings(), workdir=tmp_path)  # type: ignore[arg-type]
     return ctx, storage
 
 

@@ -90,8 +90,8 @@ async def test_each_segment_is_spoken_at_its_speed_and_its_timing_recorded(tmp_p
         "audio_key": PREFIX + "narration.mp3",
         "timings_key": PREFIX + "narration-timings.json",
         "duration_s": 12.0,
-        "cost_usd": pytest.approx(0.02),
     }
+    assert result.cost_usd == pytest.approx(0.02)
     assert (PREFIX + "narration.mp3") in ctx.storage.objects  # type: ignore[attr-defined]
 
 

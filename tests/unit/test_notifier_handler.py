@@ -7,17 +7,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import structlog
 
-from services.gateway.notifier import build_handler
-from services.gateway.webhook_signing import verify
+from services.notifier.handler import build_handler
+from services.notifier.webhook_signing import verify
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event, make_event
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from tests.fakes.memory_storage import MemoryStorage
 
 SECRET = "test-webhook-secret"
@@ -34,15 +32,7 @@ def _context(tmp_path: Path, webhook_url: str | None) -> StageContext:
         updated_at="t",
         outputs={"video_key": "users/u1/jobs/j1/final/ad.mp4"},
     )
-    return StageContext(
-        job=job,
-        storage=MemoryStorage(),  # type: ignore[arg-type]
-        checkpoints=MemoryCheckpoints(),
-        workdir=tmp_path,
-        settings=Settings(webhook_secret=SECRET),
-        cancelled=never_cancelled,
-        log=structlog.get_logger(),
-    )
+    return stage_context(job, storage=MemoryStorage(), settings=Settings(webhook_secret=SECRET), workdir=tmp_path)  # type: ignore[arg-type]
 
 
 def _event() -> Event:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.gateway.webhook_signing import sign, verify
+from services.notifier.webhook_signing import sign, verify
 
 BODY = '{"event_type":"job.completed","job_id":"j1"}'
 
