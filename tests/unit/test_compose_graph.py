@@ -96,16 +96,16 @@ def test_music_is_ducked_under_the_narration_and_normalised_linearly_with_the_me
     assert "sidechaincompress" in graph
     assert "amix" in graph
     assert "loudnorm=I=-24.0" in graph
-    assert "TP=-1.0" in graph
+    assert "TP=-3.0" in graph  # TD-TRUEPEAK: <= -2 dBTP after AAC
     assert "measured_I=-19.00" in graph
     assert "linear=true" in graph
     assert "aformat=channel_layouts=stereo" in graph.split("loudnorm")[1]
 
 
-def test_a_web_loudness_target_gets_a_lower_true_peak_ceiling():
+def test_a_web_loudness_target_gets_a_true_peak_ceiling_under_the_reports_minus_2_dbtp():
     graph = _graph(_args(_script(), target=-14.0))
     assert "loudnorm=I=-14.0" in graph
-    assert "TP=-2.0" in graph
+    assert "TP=-3.0" in graph  # AAC overshoots by up to ~1 dB: -3 keeps the delivered ad at or under -2 dBTP
 
 
 def test_without_narration_the_music_alone_is_normalised():
