@@ -16,7 +16,7 @@ ProviderChoice = Literal["auto", "local", "replicate", "openai"]
 
 
 class Prices(BaseSettings):
-    """Price table for paid provider calls, in US dollars (PROVIDERS.md; override per deployment)."""
+    """Price table for paid provider calls, in US dollars (override per deployment with `PHARMAGEN_PRICE_*`)."""
 
     model_config = SettingsConfigDict(env_prefix="PHARMAGEN_PRICE_", extra="ignore")
 

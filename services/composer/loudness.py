@@ -1,7 +1,7 @@
 """Loudness: the measuring pass (EBU R128 over the mixed audio) and the linear loudnorm it enables.
 
-Two-pass normalisation lands within ~0.1 LU of the target where one pass is off by ~0.4 LU
-(MEDIA-NOTES). The measure is read from `ebur128` metadata printed to stdout, so no log parsing.
+Two-pass normalisation lands within ~0.1 LU of the target where one pass is off by ~0.4 LU.
+The measure is read from `ebur128` metadata printed to stdout, so no log parsing.
 """
 
 from __future__ import annotations

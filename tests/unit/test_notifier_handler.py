@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from standardwebhooks import Webhook
 
 from services.notifier.handler import build_handler
-from standardwebhooks import Webhook
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event, make_event
@@ -81,7 +81,9 @@ async def test_a_job_without_a_webhook_url_sends_nothing(tmp_path: Path) -> None
 
 async def test_a_failing_receiver_is_retried_in_the_handler_until_it_answers(tmp_path: Path) -> None:
     seen, transport = _recorder([503, 502, 200])
-    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(_event(), _context(tmp_path, "https://h.example/x"))
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
+        _event(), _context(tmp_path, "https://h.example/x")
+    )
     assert len(seen) == 3
 
 
@@ -95,5 +97,7 @@ async def test_a_receiver_that_stays_down_hands_the_message_back_to_sqs(tmp_path
 
 async def test_a_receiver_refusal_is_not_retried(tmp_path: Path) -> None:
     seen, transport = _recorder([410])
-    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(_event(), _context(tmp_path, "https://h.example/x"))
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
+        _event(), _context(tmp_path, "https://h.example/x")
+    )
     assert len(seen) == 1

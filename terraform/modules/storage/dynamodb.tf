@@ -1,4 +1,4 @@
-# The job ledger and the usage table (DESIGN.md §4). On-demand billing: load follows
+# The job ledger and the usage table (docs/architecture.md, "The ledger's items"). On-demand billing: load follows
 # submissions, which are bursty and small.
 
 resource "aws_dynamodb_table" "jobs" {
