@@ -4,9 +4,9 @@ of the composition time, measured side by side in this run.
 Run: `.venv/bin/python -m bench.compliance_bench [SECONDS ...]` (default 30 and 60). For each length the
 local planner writes the script from a demo-like request, local footage and espeak-ng narration are made,
 the composer composes the ad (its measuring pass, one ffmpeg pass with the stems, the thumbnail), then the
-checker runs on it exactly as the composer stage runs it (the narration here is a stand-in: segments spoken at the script's speeds, without the
-narration stage's pace correction, so the report's verdict is indicative). Printed: wall and CPU seconds of both, and
-checker/composition. Goal: < 0.15.
+checker runs on it exactly as the composer stage runs it. The narration is a stand-in (segments spoken at
+the script's speeds, without the narration stage's pace correction), so the verdict printed is indicative.
+Printed: wall and CPU seconds of both, and checker/composition. Goal: < 0.15.
 """
 
 from __future__ import annotations
