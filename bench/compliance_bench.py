@@ -90,6 +90,8 @@ async def one_length(duration_s: int, settings: Settings, work: Path) -> None:
     print(f"{duration_s} s ad: checker/composition wall {check_wall / compose_wall:.3f}, "
           f"cpu {check_cpu / compose_cpu:.3f}   (goal < 0.15); report passed={report.passed} "
           f"failing={','.join(report.failing) or '-'}", flush=True)  # fmt: skip
+    for rule in report.rules:
+        print(f"  {rule.id:<16} {rule.status:<5} {rule.measured}", flush=True)
 
 
 async def main() -> None:
