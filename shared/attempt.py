@@ -1,9 +1,12 @@
-"""One attempt at a claimed stage: its working directory, its heartbeat, its checkpoints in the ledger."""
+"""One attempt at a claimed stage: its working directory, its heartbeat, its checkpoints in the ledger,
+and when the next attempt comes after a transient failure."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import random
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -14,6 +17,18 @@ from typing import Any
 from shared.errors import JobCancelled
 from shared.ledger import Ledger
 from shared.queue import Message, Queue
+
+
+@dataclass(frozen=True)
+class RedeliveryBackoff:
+    """Visibility delay before a transient failure is retried: doubles per receive, with jitter."""
+
+    base_s: float
+    max_s: float
+
+    def delay_s(self, receive_count: int) -> int:
+        ceiling: float = min(self.max_s, self.base_s * 2.0 ** max(0, receive_count - 1))
+        return max(1, math.floor(ceiling * random.uniform(0.5, 1.0) + 0.5))  # noqa: S311 (jitter, not crypto)
 
 
 @dataclass

@@ -13,17 +13,14 @@ stage) is read from its declaration in `shared.topology`.
 from __future__ import annotations
 
 import asyncio
-import math
-import random
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import structlog
 
 from shared.asset_tags import mark_failed_assets
-from shared.attempt import Lease, LedgerCheckpoints, describe, workdir
+from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
 from shared.events import Event, JobCompletedPayload, PoisonMessage, make_event, parse_event
@@ -34,18 +31,6 @@ from shared.queue import Message, Queue
 from shared.refusal import Ack, DeadLetter, Defer, LeaseFacts, decide
 from shared.stage import Handler, SideHandler, StageContext, StageResult, stage_context
 from shared.topology import Stage
-
-
-@dataclass(frozen=True)
-class RedeliveryBackoff:
-    """Visibility delay before a transient failure is retried: doubles per receive, with jitter."""
-
-    base_s: float
-    max_s: float
-
-    def delay_s(self, receive_count: int) -> int:
-        ceiling: float = min(self.max_s, self.base_s * 2.0 ** max(0, receive_count - 1))
-        return max(1, math.floor(ceiling * random.uniform(0.5, 1.0) + 0.5))  # noqa: S311 (jitter, not crypto)
 
 
 class Delivery:

@@ -52,6 +52,9 @@ def build_handler(settings: Settings) -> Handler:
         clips, music, narration = await _download_parts(ctx, spoken)
         await ctx.raise_if_cancelled()
         encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
+        track = None
+        if spoken is not None:  # the statement's pages follow the words as actually spoken
+            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(spoken.timings_key))
         result = await compose(
             script,
             clips=clips,
@@ -61,6 +64,7 @@ def build_handler(settings: Settings) -> Handler:
             encoding=encoding,
             workdir=ctx.workdir,
             timeout_factor=settings.ffmpeg_timeout_factor,
+            track=track,
         )
         video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4")
         thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
@@ -69,9 +73,8 @@ def build_handler(settings: Settings) -> Handler:
         for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
             if stem.exists():
                 await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
-        captions_key, track, vtt = None, None, None
-        if spoken is not None:
-            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(spoken.timings_key))
+        captions_key, vtt = None, None
+        if track is not None:
             captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt")
             vtt = to_webvtt(track)
             await ctx.storage.upload_bytes(vtt.encode(), captions_key)

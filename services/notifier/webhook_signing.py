@@ -1,35 +1,22 @@
-"""Webhook signatures: HMAC-SHA256 over `f"{timestamp}.{body}"`, sent as `PharmaGen-Signature: t=<ts>,v1=<hex>`.
+"""Webhook signatures by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
 
-`verify` is written to be copied into a receiver: it needs only the standard library.
+Signed with the `standardwebhooks` package and the job owner's own `whsec_` secret, so a receiver
+verifies with a Standard Webhooks library it already has (no hand-written verifier).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
+from datetime import UTC, datetime
 
-SIGNATURE_HEADER = "PharmaGen-Signature"
-EVENT_ID_HEADER = "PharmaGen-Event-Id"
-DEFAULT_TOLERANCE_S = 300
+from standardwebhooks import Webhook
 
 
-def sign(body: str, *, secret: str, timestamp: int) -> str:
-    """The header value for `body` sent at `timestamp` (unix seconds)."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def verify(
-    body: str, header: str, *, secret: str, tolerance_s: int = DEFAULT_TOLERANCE_S, now: float | None = None
-) -> bool:
-    """True when `header` signs `body` with `secret` and is no older than `tolerance_s` (replays are refused)."""
-    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-    try:
-        timestamp = int(parts["t"])
-    except (KeyError, ValueError):
-        return False
-    if abs((time.time() if now is None else now) - timestamp) > tolerance_s:
-        return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+def signed_headers(body: str, *, secret: str, message_id: str, at: datetime | None = None) -> dict[str, str]:
+    """The Standard Webhooks headers for `body` (the message id is the event id: receivers deduplicate on it)."""
+    timestamp = at or datetime.now(UTC)
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(timestamp.timestamp())),
+        "webhook-signature": Webhook(secret).sign(message_id, timestamp, body),
+    }

@@ -35,7 +35,7 @@ BRIEF = {
     "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
-    "duration_s": 24,
+    "duration_s": 26,
     "aspect_ratio": "16:9",
     "resolution": "720p",
 }

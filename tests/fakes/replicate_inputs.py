@@ -1,4 +1,4 @@
-"""Input validation the fake Replicate applies per model (the schemas in PROVIDERS.md §3)."""
+"""Input validation the fake Replicate applies per model (each model's input schema as Replicate publishes it)."""
 
 from __future__ import annotations
 

@@ -81,8 +81,10 @@ def _context(tmp_path: Path, *, narrated: bool, compliance: str = "report") -> t
 def composed(monkeypatch):
     calls = []
 
-    async def fake_compose(script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor):
-        calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs})
+    async def fake_compose(
+        script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor, track=None
+    ):
+        calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs, "track": track})
         (workdir / "ad.mp4").write_bytes(b"video")
         (workdir / "ad.jpg").write_bytes(b"jpeg")
         stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
@@ -124,6 +126,7 @@ async def test_the_clips_in_scene_order_and_the_jobs_loudness_target_reach_the_c
     assert [clip.read_bytes() for clip in composed[0]["clips"]] == [b"c0", b"c1"]
     assert composed[0]["target_lufs"] == -14
     assert composed[0]["narration"].read_bytes() == b"n"
+    assert composed[0]["track"] is not None  # the statement's pages follow the words as actually spoken
 
 
 async def test_a_skipped_narration_gives_music_only_and_no_captions(tmp_path, composed):

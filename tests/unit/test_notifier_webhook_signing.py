@@ -1,29 +1,52 @@
-"""Webhook signatures: what a receiver's `verify` accepts and refuses."""
+"""Webhook signatures (Standard Webhooks): what a receiver's standard verifier accepts and refuses.
+
+The verifier is the `standardwebhooks` package a receiver would use, not our code.
+"""
 
 from __future__ import annotations
 
-from services.notifier.webhook_signing import sign, verify
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from services.notifier.webhook_signing import signed_headers
+from shared.webhook_secrets import new_secret
 
 BODY = '{"event_type":"job.completed","job_id":"j1"}'
+SECRET = new_secret()
 
 
 def test_a_signature_made_with_the_secret_verifies() -> None:
-    header = sign(BODY, secret="s3cret", timestamp=1_000)
-    assert verify(BODY, header, secret="s3cret", now=1_010)
+    headers = signed_headers(BODY, secret=SECRET, message_id="j1:job.completed:0")
+    assert Webhook(SECRET).verify(BODY, headers) == {"event_type": "job.completed", "job_id": "j1"}
+    assert headers["webhook-id"] == "j1:job.completed:0"
 
 
 def test_a_tampered_body_does_not_verify() -> None:
-    header = sign(BODY, secret="s3cret", timestamp=1_000)
-    assert not verify(BODY.replace("j1", "j2"), header, secret="s3cret", now=1_000)
+    headers = signed_headers(BODY, secret=SECRET, message_id="m1")
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(BODY.replace("j1", "j2"), headers)
 
 
 def test_another_secret_does_not_verify() -> None:
-    assert not verify(BODY, sign(BODY, secret="s3cret", timestamp=1_000), secret="other", now=1_000)
+    headers = signed_headers(BODY, secret=SECRET, message_id="m1")
+    with pytest.raises(WebhookVerificationError):
+        Webhook(new_secret()).verify(BODY, headers)
 
 
 def test_an_old_signature_is_refused_as_a_replay() -> None:
-    assert not verify(BODY, sign(BODY, secret="s3cret", timestamp=1_000), secret="s3cret", now=1_000 + 301)
+    headers = signed_headers(BODY, secret=SECRET, message_id="m1", at=datetime.now(UTC) - timedelta(seconds=301))
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(BODY, headers)
 
 
 def test_a_garbled_header_does_not_verify() -> None:
-    assert not verify(BODY, "v1=abc", secret="s3cret", now=1_000)
+    headers = {**signed_headers(BODY, secret=SECRET, message_id="m1"), "webhook-signature": "v1,AAAA"}
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(BODY, headers)
+
+
+def test_secrets_are_standard_whsec_secrets() -> None:
+    assert SECRET.startswith("whsec_")
+    assert new_secret() != SECRET
