@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from litestar import Litestar, Router
@@ -30,6 +31,7 @@ from services.gateway.views import API_PREFIX
 from shared.api_keys import KeyStore
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.providers.shutdown import configured_notices, today_utc
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -67,8 +69,11 @@ async def _key_store(settings: Settings, conn: Connections) -> KeyStore | None:
     return conn.keys
 
 
-def create_app(settings: Settings, connections: Connections | None = None) -> Litestar:
-    """The app; outside development it refuses to be built with development keys or started without a key store."""
+def create_app(settings: Settings, connections: Connections | None = None, *, today: date | None = None) -> Litestar:
+    """The app; outside development it refuses to be built with development keys or started without a key store.
+
+    `/ready` also lists configured models shutting down within a month; `today` (for tests) dates them."""
+    notices = [n.message for n in configured_notices(settings, today or today_utc())]
     authenticator = Authenticator(static_keys(settings), cache_s=settings.key_cache_s)
 
     @asynccontextmanager
@@ -97,7 +102,9 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
         ],
         dependencies={"conn": Provide(_connections), "settings": Provide(_settings)},
         lifespan=[own_connections],
-        state=State({"settings": settings, "authenticator": authenticator, "key_store": None}),
+        state=State(
+            {"settings": settings, "authenticator": authenticator, "key_store": None, "model_notices": notices}
+        ),
         exception_handlers={ValidationException: validation_error, HTTPException: http_error},
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=_cors(settings),

@@ -56,7 +56,8 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3")
         timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json")
         await ctx.storage.upload_file(mp3, audio_key)
-        track = NarrationTrack(duration_s=script.duration_s, segments=timings)
+        track = NarrationTrack(duration_s=script.duration_s, segments=timings, engine=voice.name)
+        ctx.log.info("narration.spoken", engine=voice.name, segments=len(timings))
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
         payload = NarrationCompletedPayload(
             audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s, cost_usd=cost_usd

@@ -51,8 +51,8 @@ class FakeProviders:
         return {**replicate["creates"], "tts": openai["spoken"], "cancels": replicate["cancels"]}
 
     def spoken_texts(self) -> Counter[str]:
-        """How often each text was sent to the speech API (each request is paid)."""
-        return Counter(httpx.get(f"{self.openai_url}/_fake/stats", timeout=10).json()["texts"])
+        """How often each text was sent to the speech model (each prediction is paid)."""
+        return Counter(httpx.get(f"{self.replicate_url}/_fake/stats", timeout=10).json()["texts"])
 
     def configure(self, *, replicate: dict[str, Any] | None = None, openai: dict[str, Any] | None = None) -> None:
         for url, changes in ((self.replicate_url, replicate), (self.openai_url, openai)):

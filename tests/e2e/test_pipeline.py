@@ -79,8 +79,13 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
                 timings = NarrationTrack.model_validate_json(
                     s3.get_object(Bucket="pharmagen-assets", Key=prefix + "audio/narration-timings.json")["Body"].read()
                 )
+            narration = None
+            if timings is not None:
+                narration = work / f"{name}-narration.mp3"
+                s3.download_file("pharmagen-assets", f"{prefix}audio/narration.mp3", str(narration))
             results[name] = {
                 "job": job,
+                "narration": narration,
                 "script": script,
                 "clips": clips,
                 "timings": timings,
@@ -140,6 +145,15 @@ def test_the_captions_are_webvtt_and_cover_every_narration_segment(finished):
     for segment in finished["pharma"]["timings"].segments:
         middle = (segment.start_s + segment.end_s) / 2
         assert any(start <= middle <= end for start, end in cues), f"no cue covers {segment.text[:30]!r}"
+
+
+def test_the_keyless_narration_is_the_neural_voice_not_the_fallback(finished):
+    pharma = finished["pharma"]
+    assert pharma["timings"].engine == "local:hibari-tts:heart"
+    (track,) = streams(pharma["narration"], "audio")
+    assert track["codec_name"] == "mp3"
+    assert abs(float(probe(pharma["narration"])["format"]["duration"]) - pharma["script"].duration_s) <= 0.3
+    assert [s.kind for s in pharma["timings"].segments][-1] == "safety"
 
 
 def test_the_general_ad_without_safety_text_has_no_isi_but_the_pharma_ad_draws_it(finished):
