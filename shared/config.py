@@ -77,9 +77,12 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated; empty → no CORS
     presign_ttl_s: int = 900
     webhook_secret: SecretStr = SecretStr("pharmagen-dev-webhook-secret")
-    public_base_url: str | None = None
     webhook_kms_key_id: str | None = None  # the key webhook secrets are encrypted with; unset: the topology's alias
     key_cache_s: float = Field(default=30.0, ge=0)  # how long the gateway trusts a key lookup (revocation delay)
+    stream_token_secret: SecretStr | None = None  # signs SSE stream tokens; required outside dev
+    sse_max_streams_per_user: int = Field(default=5, ge=1)  # per gateway process
+    sse_max_lifetime_s: float = Field(default=600.0, gt=0)  # then the stream ends with a reconnect hint
+    sse_poll_s: float = Field(default=0.5, gt=0)  # one ledger read per job per period, whatever the streams
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
 
     def name(self, base: str) -> str:

@@ -214,13 +214,19 @@ class Delivery:
     async def _retry_or_give_up(self, job: Job, message: Message, exc: Exception, log: Any) -> None:
         reason = _describe(exc)
         if message.receive_count >= self.stage.max_receive_count:
-            await self._fail_job(job, f"the {self.stage.name} stage kept failing: {reason}", log)
+            # The user reads a sentence; the cause (`reason`, in this log line) stays with the operators.
+            log.warning("stage.kept_failing", reason=reason, attempts=message.receive_count)
+            await self._fail_job(
+                job, f"the {self.stage.name} stage kept failing after {message.receive_count} attempts", log
+            )
             await self.queue.set_visibility(message, 0)  # the next receive moves it to the DLQ
             return
         delay_s = self.backoff.delay_s(message.receive_count)
         log.warning("stage.retrying", reason=reason, retry_in_s=delay_s)
         METRICS.stage_retried(self.stage.name)
-        await self.conn.ledger.release_stage(job.job_id, self.stage.name, owner=self.owner, error=reason)
+        await self.conn.ledger.release_stage(
+            job.job_id, self.stage.name, owner=self.owner, error="a temporary problem; trying again"
+        )
         await self.queue.set_visibility(message, delay_s)
 
     async def _run_side_stage(self, event: Event, message: Message, log: Any) -> None:

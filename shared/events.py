@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from shared.compliance import ComplianceSummary
+
 SCHEMA_VERSION: Literal[1] = 1
 
 
@@ -66,6 +68,8 @@ class JobCompletedPayload(_Payload):
     thumbnail_key: str | None = None
     duration_s: float
     cost_usd: float = 0.0
+    compliance_key: str | None = None  # the full compliance report (JSON)
+    compliance: ComplianceSummary | None = None
 
 
 class JobFailedPayload(_Payload):

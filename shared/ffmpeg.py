@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,16 @@ class ToolTimeout(TransientError):
     """A media tool ran past its kill timeout."""
 
 
-async def run_tool(argv: Sequence[str], *, timeout_s: float, stdin: bytes | None = None) -> bytes:
-    """Run a media tool; return its stdout. Kills it (and says so) when it outlives `timeout_s`."""
+async def run_tool(
+    argv: Sequence[str], *, timeout_s: float, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+) -> bytes:
+    """Run a media tool; return its stdout. Kills it (and says so) when it outlives `timeout_s`.
+
+    `env` adds variables to the inherited environment (e.g. a thread limit).
+    """
     proc = await asyncio.create_subprocess_exec(
         *argv,
+        env={**os.environ, **env} if env else None,
         stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

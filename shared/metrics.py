@@ -1,8 +1,8 @@
-"""Stage metrics: CloudWatch embedded-metric-format (EMF) log lines, and the same counters as Prometheus text.
+"""Stage metrics: CloudWatch embedded-metric-format (EMF) log lines, written by hand (docs/architecture.md says why).
 
 Every outcome of a delivery is one EMF JSON line on stdout (namespace `PharmaGen`, dimension
 `Stage`), which CloudWatch Logs turns into metrics without an agent. The process also keeps
-running totals so `prometheus_text()` can serve a scrape; the two views count the same events.
+running totals per stage; the in-flight figure rides on every line as a gauge.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 NAMESPACE = "PharmaGen"
-PROMETHEUS_PREFIX = "pharmagen"
 
-# Name → CloudWatch unit; the Prometheus names are derived from these.
+# Name → CloudWatch unit.
 UNITS: dict[str, str] = {
     "StageDuration": "Seconds",
     "StageSucceeded": "Count",
@@ -95,30 +94,6 @@ class Metrics:
         finally:
             self.totals[stage].in_flight -= 1
 
-    def prometheus_text(self) -> str:
-        """The same totals in the Prometheus text exposition format (version 0.0.4)."""
-        stages = sorted(self.totals.items())
-        families: list[tuple[str, str, str, Callable[[StageTotals], float]]] = [
-            ("stage_succeeded_total", "counter", "Stage deliveries that finished", lambda t: t.succeeded),
-            ("stage_failed_total", "counter", "Stage deliveries that failed the job", lambda t: t.failed),
-            ("stage_retried_total", "counter", "Stage deliveries left for a retry", lambda t: t.retried),
-            ("stage_in_flight", "gauge", "Stage deliveries running now", lambda t: t.in_flight),
-        ]
-        lines: list[str] = []
-        for name, kind, help_text, value in families:
-            lines += [f"# HELP {PROMETHEUS_PREFIX}_{name} {help_text}.", f"# TYPE {PROMETHEUS_PREFIX}_{name} {kind}"]
-            lines += [f'{PROMETHEUS_PREFIX}_{name}{{stage="{s}"}} {value(t)}' for s, t in stages]
-        duration = f"{PROMETHEUS_PREFIX}_stage_duration_seconds"
-        lines += [f"# HELP {duration} Seconds spent in finished stages.", f"# TYPE {duration} summary"]
-        for s, t in stages:
-            lines += [f'{duration}_sum{{stage="{s}"}} {round(t.duration_sum_s, 3)}']
-            lines += [f'{duration}_count{{stage="{s}"}} {t.duration_count}']
-        return "\n".join(lines) + "\n"
 
-
-# The process's metrics: the stage runtime records into it, a scrape endpoint may render it.
+# The process's metrics: the stage runtime records into it.
 METRICS = Metrics()
-
-
-def prometheus_text() -> str:
-    return METRICS.prometheus_text()

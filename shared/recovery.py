@@ -51,14 +51,21 @@ def restart_events(job: Job, *, except_stage: str | None = None) -> list[Event]:
 
 
 async def resume_failed_job(
-    ledger: Ledger, bus: Bus, storage: Storage, job: Job, *, replaying_stage: str | None = None
+    ledger: Ledger,
+    bus: Bus,
+    storage: Storage,
+    job: Job,
+    *,
+    replaying_stage: str | None = None,
+    max_active: int | None = None,
 ) -> Job | None:
     """Turns a failed job back into a running one: failed stages reset, assets kept, restart events published.
 
     `replaying_stage` is a stage whose dead letter is being sent back to it: it gets that message,
-    not a restart event. Returns the reset job, or None when the job was not failed.
+    not a restart event. Returns the reset job, or None when the job was not failed. With `max_active`
+    (the gateway's retry) the revived job counts against the user's cap: `TooManyActiveJobs` at it.
     """
-    if job.status != "failed" or not await ledger.reset_for_retry(job):
+    if job.status != "failed" or not await ledger.reset_for_retry(job, max_active=max_active):
         return None
     reset = await ledger.get_job(job.job_id)
     if reset is None:

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.request import AdType, AspectRatio, Resolution
 
-SegmentKind = Literal["narration", "safety"]
+# "safety" is one page of the major statement (the request's side_effects, verbatim); "provision" is the
+# end card's line (phone, website, print reference, "ask your doctor or pharmacist").
+SegmentKind = Literal["narration", "safety", "provision"]
 
 
 class Scene(BaseModel):
@@ -35,7 +37,8 @@ class NarrationSegment(BaseModel):
     start_s: float = Field(ge=0)
     end_s: float = Field(gt=0)
     kind: SegmentKind = "narration"
-    # Relative speaking speed: 1.0 is a calm read; the safety disclosure reads faster.
+    # Relative speaking speed: 1.0 is the calm read every line gets, the statement included (unless the request
+    # opted into the faster safety_pace, FAST_SPEED).
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
 
     @model_validator(mode="after")
@@ -56,8 +59,10 @@ class Script(BaseModel):
     duration_s: float = Field(ge=8, le=60)
     scenes: list[Scene] = Field(min_length=1, max_length=12)
     narration: list[NarrationSegment] = Field(default_factory=list)
-    # Important Safety Information shown on screen (lower third / end card) for pharmaceutical ads.
+    # The major statement of a pharmaceutical ad: the request's side_effects verbatim, shown while it is spoken.
     safety_text: str = Field(default="", max_length=1500)
+    # The adequate-provision end card's lines (pharmaceutical ads), shown from the provision line to the end.
+    end_card: list[str] = Field(default_factory=list, max_length=8)
     music_mood: str = Field(default="uplifting", max_length=60)
     needs_narration: bool = True
     style_notes: str = Field(default="", max_length=1200)
@@ -85,7 +90,11 @@ class Script(BaseModel):
 
 
 class SegmentTiming(BaseModel):
-    """Where a narration segment actually sits in the voice-over track (for captions and ducking)."""
+    """Where a narration segment actually sits in the voice-over track (for captions, pages and ducking).
+
+    `start_s`/`end_s` bound the audible speech (silence trimmed); `speed` and `voice` are the settings it was
+    spoken with, so the statement's can be compared with the rest's.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -93,6 +102,12 @@ class SegmentTiming(BaseModel):
     kind: SegmentKind
     start_s: float
     end_s: float
+    speed: float = 1.0
+    voice: str = ""
+
+    @property
+    def words_per_minute(self) -> float:
+        return len(self.text.split()) * 60.0 / max(self.end_s - self.start_s, 1e-3)
 
 
 class NarrationTrack(BaseModel):

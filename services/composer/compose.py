@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.composer.graph import Encoding, Sources, compose_args, measure_args
+from services.composer.graph import Encoding, Sources, Stems, compose_args, measure_args
 from services.composer.loudness import Loudness, parse_measurement
 from services.composer.overlays import overlay_plan
 from shared.errors import PermanentError
@@ -21,6 +22,8 @@ class Composition:
     video: Path
     thumbnail: Path
     loudness: Loudness  # of the mix before normalisation
+    stems: Stems  # the voice (absent without narration) and the music bed as mixed
+    elapsed_s: float  # wall time of the composition
 
 
 def encoding_for(script: Script, *, fps: int, preset: str, crf: int) -> Encoding:
@@ -54,7 +57,8 @@ async def compose(
     workdir: Path,
     timeout_factor: float,
 ) -> Composition:
-    """Writes `workdir/ad.mp4` and `workdir/ad.jpg`; text to draw goes to files (drawtext `textfile=`)."""
+    """Writes `workdir/ad.mp4`, `workdir/ad.jpg` and the stems; text to draw goes to files (drawtext `textfile=`)."""
+    started = time.perf_counter()
     timeout_s = timeout_factor * script.duration_s + 30
     plan = overlay_plan(script, encoding.size)
     textfiles = []
@@ -65,8 +69,12 @@ async def compose(
     sources = Sources(clips=tuple(clips), music=music, narration=narration, textfiles=tuple(textfiles))
     measured = await measure(music, narration, script.duration_s, timeout_s=timeout_s)
     video = workdir / "ad.mp4"
-    args = compose_args(script, sources, plan, encoding, measured=measured, target_lufs=target_lufs, out=video)
+    stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
+    args = compose_args(
+        script, sources, plan, encoding, measured=measured, target_lufs=target_lufs, out=video, stems=stems
+    )
     await ffmpeg(args, timeout_s=timeout_s)
     thumbnail = workdir / "ad.jpg"
     await ffmpeg(thumbnail_args(video, thumbnail, at_s=script.scenes[0].duration_s / 2), timeout_s=60)
-    return Composition(video=video, thumbnail=thumbnail, loudness=measured)
+    elapsed_s = time.perf_counter() - started
+    return Composition(video=video, thumbnail=thumbnail, loudness=measured, stems=stems, elapsed_s=elapsed_s)

@@ -53,16 +53,42 @@ def _stereo(stream: Stream, duration_s: float) -> Stream:
     )
 
 
+@dataclass(frozen=True)
+class Stems:
+    """Where the composition also writes the voice and the music bed exactly as it mixes them (FLAC, before the
+    one loudness gain): the compliance checker measures voice-over-music margins on these."""
+
+    voice: Path
+    music: Path
+
+
 def mixed_audio(music: Path, narration: Path | None, duration_s: float) -> Stream:
     """Music under narration: the music is compressed while the voice speaks (keyed by the voice)."""
+    mix, _ = mixed_audio_and_stems(music, narration, duration_s, stems=None)
+    return mix
+
+
+def mixed_audio_and_stems(
+    music: Path, narration: Path | None, duration_s: float, *, stems: Stems | None
+) -> tuple[Stream, list[Stream]]:
+    """The mix, and the stem outputs (WAV) when asked for: the ducked bed and the voice as they enter the mix."""
     bed = _stereo(ffmpeg.input(str(music)).audio, duration_s).filter("volume", f"{MUSIC_GAIN_DB}dB")
     if narration is None:
-        return bed
-    voice = _stereo(ffmpeg.input(str(narration)).audio, duration_s).filter_multi_output("asplit", 2)
+        if stems is None:
+            return bed, []
+        split = bed.filter_multi_output("asplit", 2)
+        return split[0], [ffmpeg.output(split[1], str(stems.music), acodec="flac")]
+    voice = _stereo(ffmpeg.input(str(narration)).audio, duration_s).filter_multi_output("asplit", 3 if stems else 2)
     ducked = ffmpeg.filter(
         [bed, voice[0]], "sidechaincompress", threshold=0.02, ratio=8, attack=20, release=400, makeup=1
     )
-    return ffmpeg.filter([ducked, voice[1]], "amix", inputs=2, duration="first", normalize=0)
+    if stems is None:
+        return ffmpeg.filter([ducked, voice[1]], "amix", inputs=2, duration="first", normalize=0), []
+    bed_split = ducked.filter_multi_output("asplit", 2)
+    mix = ffmpeg.filter([bed_split[0], voice[1]], "amix", inputs=2, duration="first", normalize=0)
+    outputs = [ffmpeg.output(bed_split[1], str(stems.music), acodec="flac"),
+               ffmpeg.output(voice[2], str(stems.voice), acodec="flac")]  # fmt: skip
+    return mix, outputs
 
 
 def measure_args(music: Path, narration: Path | None, duration_s: float) -> list[str]:
@@ -138,12 +164,13 @@ def compose_args(
     measured: Loudness,
     target_lufs: float,
     out: Path,
+    stems: Stems | None = None,
 ) -> list[str]:
-    """The whole composition in one ffmpeg run (arguments without the program name)."""
+    """The whole composition in one ffmpeg run (arguments without the program name); stems in the same run."""
     video = composed_video(script, sources, plan, encoding)
+    mix, stem_outputs = mixed_audio_and_stems(sources.music, sources.narration, script.duration_s, stems=stems)
     audio = (
-        mixed_audio(sources.music, sources.narration, script.duration_s)
-        .filter("loudnorm", **loudnorm_options(measured, target_lufs=target_lufs))
+        mix.filter("loudnorm", **loudnorm_options(measured, target_lufs=target_lufs))
         .filter("aresample", SAMPLE_RATE)
         .filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo")
         .filter("atrim", duration=script.duration_s)
@@ -154,5 +181,5 @@ def compose_args(
         acodec="aac", audio_bitrate=encoding.audio_bitrate, ar=SAMPLE_RATE,
         movflags="+faststart", t=f"{script.duration_s:.3f}",
     )  # fmt: skip
-    args: list[str] = output.get_args()
+    args: list[str] = ffmpeg.merge_outputs(output, *stem_outputs).get_args() if stem_outputs else output.get_args()
     return args

@@ -1,5 +1,8 @@
 """Composer stage: gathers the parts (script, clips, music, narration if any) and publishes the finished ad.
 
+Beside `final/ad.mp4` it stores the stems as mixed (`final/stem-voice.flac`, `final/stem-music.flac`) and the
+compliance report measured on them and on the video (`final/compliance.json`).
+
 The runtime claims this stage only once narration, clips and music are done, so every input is there.
 """
 
@@ -9,6 +12,7 @@ import asyncio
 from pathlib import Path
 
 from services.composer.captions import to_webvtt
+from services.composer.checking import ad_under_test, check_and_store
 from services.composer.compose import compose, encoding_for
 from shared.config import Settings
 from shared.events import Event, JobCompletedPayload
@@ -38,13 +42,14 @@ def build_handler(settings: Settings) -> Handler:
         script = await ctx.read_script()
         clips, music, narration = await _download_parts(ctx, script)
         await ctx.raise_if_cancelled()
+        encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
         result = await compose(
             script,
             clips=clips,
             music=music,
             narration=narration,
             target_lufs=job.request.loudness_lufs,
-            encoding=encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf),
+            encoding=encoding,
             workdir=ctx.workdir,
             timeout_factor=settings.ffmpeg_timeout_factor,
         )
@@ -52,15 +57,25 @@ def build_handler(settings: Settings) -> Handler:
         thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
         await ctx.storage.upload_file(result.video, video_key)
         await ctx.storage.upload_file(result.thumbnail, thumbnail_key)
-        captions_key = None
+        for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
+            if stem.exists():
+                await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
+        captions_key, track, vtt = None, None, None
         timings_key: str | None = job.payload_of("narration").get("timings_key")
         if narration is not None and timings_key:
             track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(timings_key))
             captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt")
-            await ctx.storage.upload_bytes(to_webvtt(track).encode(), captions_key)
-        payload = JobCompletedPayload(
-            video_key=video_key, captions_key=captions_key, thumbnail_key=thumbnail_key, duration_s=script.duration_s
+            vtt = to_webvtt(track)
+            await ctx.storage.upload_bytes(vtt.encode(), captions_key)
+        ad = ad_under_test(job.request, script, result, size=encoding.size, fps=encoding.fps, track=track,
+                           captions_vtt=vtt)  # fmt: skip
+        report, report_key = await check_and_store(
+            ctx, ad, compose_s=result.elapsed_s, timeout_s=settings.ffmpeg_timeout_factor * script.duration_s + 60
         )
+        payload = JobCompletedPayload(
+            video_key=video_key, captions_key=captions_key, thumbnail_key=thumbnail_key, duration_s=script.duration_s,
+            compliance_key=report_key, compliance=report.summary(report_key),
+        )  # fmt: skip
         return StageResult("job.completed", payload)
 
     return handle

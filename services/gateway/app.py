@@ -23,10 +23,14 @@ from litestar.static_files import create_static_files_router
 
 from services.gateway.auth import Authenticator, KeyStoreRequired, authenticate, static_keys
 from services.gateway.errors import http_error, validation_error
+from services.gateway.progress_hub import ProgressHub
+from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
-from services.gateway.routes.progress import job_events
+from services.gateway.routes.progress import job_events, stream_token
 from services.gateway.routes.submit import generate
 from services.gateway.routes.system import health, ready, usage
+from services.gateway.security_headers import security_headers
+from services.gateway.stream_tokens import StreamTokens
 from services.gateway.views import API_PREFIX
 from shared.api_keys import KeyStore
 from shared.config import Settings
@@ -75,21 +79,41 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
     `/ready` also lists configured models shutting down within a month; `today` (for tests) dates them."""
     notices = [n.message for n in configured_notices(settings, today or today_utc())]
     authenticator = Authenticator(static_keys(settings), cache_s=settings.key_cache_s)
+    stream_tokens = StreamTokens.from_settings(settings)
+
+    def hub_for(conn: Connections) -> ProgressHub:
+        return ProgressHub(
+            lambda job_id: conn.ledger.get_job(job_id),  # noqa: PLW0108 - read `ledger` late (tests pass a stand-in)
+            poll_s=settings.sse_poll_s,
+            max_per_user=settings.sse_max_streams_per_user,
+        )
 
     @asynccontextmanager
     async def own_connections(app: Litestar) -> AsyncIterator[None]:
         if connections is not None:
             app.state.connections = connections
+            app.state.progress_hub = hub_for(connections)
             yield
             return
         async with connect(settings) as owned:
             app.state.connections = owned
+            app.state.progress_hub = hub_for(owned)
             app.state.key_store = await _key_store(settings, owned)
             yield
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[generate, get_job, list_jobs, cancel_job, retry_job, job_events, usage],
+        route_handlers=[
+            generate,
+            get_job,
+            list_jobs,
+            cancel_job,
+            retry_job,
+            stream_token,
+            job_events,
+            job_compliance,
+            usage,
+        ],
         dependencies={"user_id": Provide(authenticate)},
         security=[{"BearerAuth": []}],
     )
@@ -98,12 +122,21 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             api,
             health,
             ready,
-            create_static_files_router(path="/", directories=[STATIC_DIR], html_mode=True, include_in_schema=False),
+            create_static_files_router(
+                path="/",
+                directories=[STATIC_DIR],
+                html_mode=True,
+                include_in_schema=False,
+                after_request=security_headers(settings),
+            ),
         ],
         dependencies={"conn": Provide(_connections), "settings": Provide(_settings)},
         lifespan=[own_connections],
         state=State(
-            {"settings": settings, "authenticator": authenticator, "key_store": None, "model_notices": notices}
+            {
+                "settings": settings, "authenticator": authenticator, "key_store": None,
+                "stream_tokens": stream_tokens, "model_notices": notices,
+            }  # fmt: skip
         ),
         exception_handlers={ValidationException: validation_error, HTTPException: http_error},
         request_max_body_size=MAX_BODY_BYTES,

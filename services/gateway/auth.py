@@ -15,12 +15,11 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import structlog
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import QueryParameter
 
 from shared.api_keys import KeyStore
 from shared.config import Settings
@@ -140,13 +139,3 @@ async def _resolve(request: Request[Any, Any, Any], token: str | None) -> str:
 async def authenticate(request: Request[Any, Any, Any]) -> str:
     """The caller's user_id from the Authorization header; 401 otherwise."""
     return await _resolve(request, bearer_token(request.headers.get("authorization")))
-
-
-async def authenticate_stream(
-    request: Request[Any, Any, Any],
-    access_token: Annotated[str | None, QueryParameter(required=False, max_length=500)] = None,
-) -> str:
-    """As `authenticate`, also accepting `?access_token=` — only for the SSE stream, which EventSource opens
-    without headers."""
-    token = bearer_token(request.headers.get("authorization")) or access_token
-    return await _resolve(request, token)

@@ -97,6 +97,8 @@ def generate(
             for chunk in video.iter_bytes():
                 sink.write(chunk)
         console.print(f"[green]done[/green] {target} (cost ${job['cost_usd']:.2f})")
+        if summary := job.get("compliance"):
+            console.print(_verdict(summary) + f"  (details: pharmagen compliance {job['job_id']})")
 
 
 @jobs_app.command("list")
@@ -133,3 +135,35 @@ def retry(job_id: str, url: UrlOption = DEFAULT_URL, api_key: KeyOption = "") ->
     """Restart a failed job from its failed stage(s)."""
     with _client(url, api_key) as client:
         console.print(_checked(client.post(f"/jobs/{job_id}/retry"))["status"])
+
+
+_STATUS_STYLE = {"pass": "green", "fail": "red", "warn": "yellow", "not_applicable": "dim"}
+
+
+def _verdict(summary: dict[str, Any]) -> str:
+    if summary["passed"]:
+        return "[green]compliance: passed[/green]"
+    return f"[red]compliance: failed[/red] {', '.join(summary['failing'])}"
+
+
+@app.command()
+def compliance(
+    job_id: str,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON")] = False,
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """A job's compliance report: each rule, its threshold, what was measured on the ad, pass or fail."""
+    with _client(url, api_key) as client:
+        report = _checked(client.get(f"/jobs/{job_id}/compliance"))
+    if as_json:
+        console.print_json(data=report)
+        return
+    table = Table("rule", "result", "measured", "threshold", "citation")
+    for rule in report["rules"]:
+        style = _STATUS_STYLE.get(rule["status"], "")
+        table.add_row(rule["id"], f"[{style}]{rule['status']}[/{style}]", rule["measured"], rule["threshold"],
+                      rule["citation"])  # fmt: skip
+    console.print(table)
+    console.print(_verdict(report) + f"  (checked in {report['checker_s']:.1f} s)")
+    console.print(report["not_checked"])

@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
 from services.gateway.schemas import ErrorBody, FieldError
+from shared.config import Settings
 
 
 def _field_errors(extra: Any) -> list[FieldError]:
@@ -39,6 +40,21 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
     body = ErrorBody(status_code=exc.status_code, detail=exc.detail)
     return Response(body, status_code=exc.status_code, headers=exc.headers or None)
+
+
+RETRY_AFTER_S = 30
+
+
+class TooManyActiveJobsError(HTTPException):
+    status_code = 429
+
+
+def too_many_active_jobs(settings: Settings) -> TooManyActiveJobsError:
+    """The 429 for a submit or a retry past the user's cap of unfinished jobs, with a Retry-After."""
+    return TooManyActiveJobsError(
+        detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
 
 
 def error_spec(description: str) -> ResponseSpec:

@@ -12,13 +12,13 @@ import time
 from typing import Any
 
 import httpx
+import stamina
 
 from services.gateway.webhook_signing import EVENT_ID_HEADER, SIGNATURE_HEADER, sign
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event
 from shared.job import Job
-from shared.retry import retry_async
 from shared.stage import SideHandler, StageContext
 from shared.storage import Storage
 
@@ -48,6 +48,8 @@ async def notification(event: Event, job: Job, storage: Storage, *, presign_ttl_
             outputs[name.removesuffix("_key") + "_url"] = await storage.presign_get(key, ttl_s=presign_ttl_s)
     if outputs:
         body["outputs"] = outputs
+    if summary := job.payload_of("composer").get("compliance"):
+        body["compliance"] = summary  # passed, failing and warning rule ids; the full report via the API
     return body
 
 
@@ -78,14 +80,18 @@ def build_handler(
             return
         body = json.dumps(await notification(event, ctx.job, ctx.storage, presign_ttl_s=settings.presign_ttl_s))
         async with httpx.AsyncClient(transport=transport, timeout=TIMEOUT_S) as client:
+            retrying = stamina.retry_context(
+                on=ReceiverUnavailable,
+                attempts=ATTEMPTS,
+                timeout=None,
+                wait_initial=backoff_base_s,
+                wait_jitter=backoff_base_s,
+                wait_max=10.0,
+            )
             try:
-                status = await retry_async(
-                    lambda: deliver(client, str(url), body, secret=secret, event_id=event.event_id),
-                    attempts=ATTEMPTS,
-                    base_s=backoff_base_s,
-                    max_s=10.0,
-                    retry_on=lambda exc: isinstance(exc, ReceiverUnavailable),
-                )
+                async for attempt in retrying:
+                    with attempt:
+                        status = await deliver(client, str(url), body, secret=secret, event_id=event.event_id)
             except ReceiverUnavailable as exc:
                 raise TransientError(f"webhook not delivered: {exc}") from exc
         # A 4xx is the receiver refusing this notification: redelivering it would not change that.

@@ -6,26 +6,16 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict
 
+from shared.compliance import ComplianceSummary
 from shared.request import AdRequest
 
 
 class GenerateRequest(AdRequest):
-    """The body of POST /generate: exactly AdRequest's fields.
-
-    AdRequest checks the pharmaceutical rule on the whole model; here it is checked on `side_effects`
-    itself so the 4xx names the field.
-    """
+    """The body of POST /generate: exactly AdRequest's fields, each rule checked on its field so a 422 names it."""
 
     model_config = ConfigDict(validate_default=True, title="GenerateRequest")
-
-    @field_validator("side_effects", mode="after")
-    @classmethod
-    def _required_for_pharma(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if info.data.get("ad_type") == "pharmaceutical" and not value:
-            raise ValueError("side_effects is required for pharmaceutical ads")
-        return value
 
     def to_request(self) -> AdRequest:
         return AdRequest.model_validate(self.model_dump(mode="json"))
@@ -55,6 +45,7 @@ class JobLinks(BaseModel):
     events: str
     cancel: str
     retry: str
+    compliance: str
 
 
 class SubmitResponse(BaseModel):
@@ -111,6 +102,8 @@ class JobView(BaseModel):
     video_duration_s: float | None = None
     request: dict[str, Any]
     outputs: JobOutputs | None = None
+    # The compliance report's verdict and failing rule ids (the full report: links.compliance).
+    compliance: ComplianceSummary | None = None
     links: JobLinks
 
 

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
+from shared.compliance import ComplianceSummary
 from shared.job import Job
 from shared.storage import Storage
+from shared.user_errors import user_facing, user_facing_reason
 
 API_PREFIX = "/api/v1"
 
 
 def links_for(job_id: str) -> JobLinks:
     base = f"{API_PREFIX}/jobs/{job_id}"
-    return JobLinks(self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry")
+    return JobLinks(
+        self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry",
+        compliance=f"{base}/compliance",
+    )  # fmt: skip
 
 
 def _error(job: Job) -> JobError | None:
     if job.status == "failed":
-        return JobError(stage=job.error_stage, reason=job.error_reason or "the job failed")
+        return JobError(stage=job.error_stage, reason=user_facing_reason(job))
     if job.status == "cancelled":
         return JobError(stage=None, reason="the job was cancelled")
     return None
@@ -42,6 +47,12 @@ async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
     )
 
 
+def compliance_summary(job: Job) -> ComplianceSummary | None:
+    """The verdict the composer announced with the finished ad (None before it, or for older jobs)."""
+    summary = job.payload_of("composer").get("compliance")
+    return ComplianceSummary.model_validate(summary) if summary else None
+
+
 def stage_views(job: Job) -> dict[str, StageView]:
     return {
         name: StageView(
@@ -50,7 +61,7 @@ def stage_views(job: Job) -> dict[str, StageView]:
             started_at=state.started_at,
             finished_at=state.finished_at,
             elapsed_s=state.elapsed_s,
-            error=state.error,
+            error=user_facing(state.error, stage=name) if state.error else None,
         )
         for name, state in job.stages.items()
     }
@@ -69,6 +80,7 @@ async def job_view(job: Job, storage: Storage, *, presign_ttl_s: int) -> JobView
         video_duration_s=job.video_duration_s,
         request=job.request.model_dump(mode="json"),
         outputs=await _outputs(job, storage, presign_ttl_s),
+        compliance=compliance_summary(job),
         links=links_for(job.job_id),
     )
 

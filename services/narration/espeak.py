@@ -11,7 +11,7 @@ from shared.config import Settings
 from shared.ffmpeg import run_tool
 from shared.providers.base import CancelCheck, Checkpoints, Spoken
 
-CALM_WPM = 175  # espeak-ng's words per minute for speed 1.0; 1.45 gives ~254 wpm for the disclosure
+CALM_WPM = 150  # espeak-ng's nominal wpm at speed 1.0: a calm read (the narration stage measures and corrects)
 _SILENCE_LEVEL = 300  # |sample| under this (about −40 dBFS) counts as silence
 _KEEP_S = 0.02  # a few milliseconds of room around the speech so no consonant is clipped
 _TIMEOUT_S = 60.0

@@ -1,25 +1,132 @@
-"""The narration stage: each script segment spoken into its window, one voice-over track of the ad's length.
+"""The narration stage: every script segment spoken at a calm, measured pace, one voice-over track of the ad's length.
 
-Each spoken segment is stored and checkpointed as soon as it exists, so a redelivered message
-resumes after the last paid speech request instead of paying for the voice-over again.
-Uploads `audio/narration.mp3` and the actual timings (`audio/narration-timings.json`, a
-`NarrationTrack`) that captions and ducking are aligned to. A script without narration skips.
+Each segment is spoken at the script's speed and measured; the ad's lines are corrected together (one
+re-synthesis at an adjusted `speed`) when they do not read at 140–160 wpm, then the major statement's pages
+are spoken at that same speed and corrected so they read calmly and never faster than the rest.
+Each spoken take is stored and checkpointed as soon as it exists, and so is each decided speed, so a
+redelivered message resumes without paying for speech twice. Uploads `audio/narration.mp3` and the actual
+timings (`audio/narration-timings.json`, a `NarrationTrack`: audible start and end, speed and voice of
+every segment) that captions, statement pages and ducking are aligned to. A script without narration skips.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from pydantic import BaseModel
 
-from services.narration.placement import Placed, faster_speed, mix_args, start_for
+from services.narration.pace import rest_speed, statement_speed, words_per_minute
+from services.narration.placement import Placed, mix_args, start_for
 from shared.config import Settings
 from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload
 from shared.ffmpeg import ffmpeg
-from shared.providers.base import Narrator, Spoken
+from shared.providers.base import Narrator
 from shared.script import NarrationSegment, NarrationTrack, SegmentTiming
 from shared.stage import Handler, StageContext, StageResult
+from shared.statement import speakable
 from shared.storage import asset_key
 
-_MAX_RESPEAKS = 2
+_Decision = Callable[[], Awaitable[float]]
+
+
+class _Take(BaseModel):
+    """The checkpoint of one spoken segment: where its audio is, how long it is, its speed and what it cost."""
+
+    key: str
+    duration_s: float
+    cost_usd: float
+    window_start_s: float
+    speed: float = 1.0
+
+
+class _Speaker:
+    """Speaks segments for one job, reusing takes an earlier attempt already paid for."""
+
+    def __init__(self, narrator: Narrator, ctx: StageContext) -> None:
+        self.narrator, self.ctx = narrator, ctx
+        self.voice = ctx.job.request.voice
+        self.takes: dict[int, _Take] = {}
+
+    async def take(self, index: int, segment: NarrationSegment, speed: float) -> _Take:
+        """The segment spoken at `speed`: a saved take at that speed when there is one, else spoken now."""
+        note = self.ctx.checkpoints.get(f"segment-{index}")
+        saved = _Take.model_validate_json(note) if note else None
+        if saved is not None and abs(saved.speed - speed) < 1e-6:
+            self.takes[index] = saved
+            return saved
+        await self.ctx.raise_if_cancelled()
+        if saved is not None:  # spoken before at another speed: this is the one correction
+            self.ctx.log.info("narration.respeaking", segment=index, speed=speed)
+        out = self.ctx.workdir / f"segment-{index:02d}.wav"
+        spoken = await self.narrator.speak(
+            speakable(segment.text), speed=speed, voice=self.voice, out=out,
+            checkpoints=self.ctx.checkpoints, cancelled=self.ctx.cancelled,
+        )  # fmt: skip
+        key = asset_key(self.ctx.job.user_id, self.ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
+        await self.ctx.storage.upload_file(out, key)
+        cost = spoken.cost_usd + (saved.cost_usd if saved else 0.0)
+        take = _Take(key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s, speed=speed)
+        await self.ctx.checkpoints.put(f"segment-{index}", take.model_dump_json())
+        self.takes[index] = take
+        return take
+
+    async def speed_decided(self, name: str, decide: _Decision) -> float:
+        """A speed decided once per job (checkpointed), so a redelivery keeps to it."""
+        note = self.ctx.checkpoints.get(name)
+        if note is not None:
+            return float(note)
+        speed = await decide()
+        await self.ctx.checkpoints.put(name, repr(speed))
+        return speed
+
+    def wpm(self, group: list[tuple[int, NarrationSegment]]) -> float:
+        return words_per_minute([s.text for _, s in group], [self.takes[k].duration_s for k, _ in group])
+
+
+async def _speak_all(speaker: _Speaker, segments: list[NarrationSegment]) -> None:
+    """Prose first (one speed for all of it), then the end card, then the statement no faster than both."""
+    prose = [(k, s) for k, s in enumerate(segments) if s.kind == "narration"]
+    card = [(k, s) for k, s in enumerate(segments) if s.kind == "provision"]
+    statement = [(k, s) for k, s in enumerate(segments) if s.kind == "safety"]
+    base = prose[0][1].speed if prose else 1.0
+
+    async def decide_prose() -> float:
+        for k, segment in prose:
+            await speaker.take(k, segment, base)
+        return rest_speed(base, speaker.wpm(prose)) or base
+
+    chosen = await speaker.speed_decided("rest-speed", decide_prose) if prose else base
+    for k, segment in prose:
+        await speaker.take(k, segment, chosen)
+
+    # The end card reads phone digits and an address: its own calm pace, judged on its own words.
+    async def decide_card() -> float:
+        for k, segment in card:
+            await speaker.take(k, segment, chosen)
+        return rest_speed(chosen, speaker.wpm(card)) or chosen
+
+    card_speed = await speaker.speed_decided("provision-speed", decide_card) if card else chosen
+    for k, segment in card:
+        await speaker.take(k, segment, card_speed)
+    if not statement:
+        return
+    rest = prose + card
+    # No faster than the prose, nor than everything else taken together.
+    rest_wpm = min(speaker.wpm(prose) if prose else 1e9, speaker.wpm(rest) if rest else 1e9)
+    # The statement's speed relative to the rest's is the script's (1.0, or the opted-in faster read).
+    first = chosen * statement[0][1].speed
+
+    async def decide_statement() -> float:
+        for k, segment in statement:
+            await speaker.take(k, segment, first)
+        if statement[0][1].speed != 1.0:
+            return first  # safety_pace="fast": read faster on purpose; the report fails MS-PACE
+        measured = speaker.wpm(statement)
+        return statement_speed(first, measured, rest_speed=chosen, rest_wpm=rest_wpm) or first
+
+    spoken_at = await speaker.speed_decided("statement-speed", decide_statement)
+    for k, segment in statement:
+        await speaker.take(k, segment, spoken_at)
 
 
 def build_handler(settings: Settings, voice: Narrator) -> Handler:
@@ -32,23 +139,27 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
             return StageResult(
                 "narration.skipped", NarrationSkippedPayload(reason="the ad has no voice-over"), skipped=True
             )
+        segments = sorted(script.narration, key=lambda s: s.start_s)
+        speaker = _Speaker(voice, ctx)
+        await _speak_all(speaker, segments)
         placed: list[Placed] = []
         timings: list[SegmentTiming] = []
-        cost_usd = 0.0
-        for k, segment in enumerate(sorted(script.narration, key=lambda s: s.start_s)):
-            await ctx.raise_if_cancelled()
-            previous = placed[-1] if placed else None
-            item, cost = await _resume_segment(ctx, k, previous=previous, total_s=script.duration_s) or (
-                await _speak_into_window(
-                    voice, segment, ctx, k, job.request.voice, previous=previous, total_s=script.duration_s
+        for k, segment in enumerate(segments):
+            take = speaker.takes[k]
+            path = ctx.workdir / f"segment-{k:02d}.wav"
+            if not path.exists():
+                await ctx.storage.download_file(take.key, path)
+            previous = placed[-1].end_s if placed else None
+            start = start_for(window_start_s=segment.start_s, previous_end_s=previous, duration_s=take.duration_s,
+                              total_s=script.duration_s)  # fmt: skip
+            if start + take.duration_s > script.duration_s:
+                ctx.log.warning(
+                    "narration.overruns_ad", segment=k, cut_s=round(start + take.duration_s - script.duration_s, 3)
                 )
-            )
-            placed.append(item)
-            cost_usd += cost
-            end_s = min(item.end_s, script.duration_s)
-            timings.append(
-                SegmentTiming(text=segment.text, kind=segment.kind, start_s=item.start_s, end_s=round(end_s, 3))
-            )
+            placed.append(Placed(path=path, start_s=start, duration_s=take.duration_s))
+            end_s = round(min(start + take.duration_s, script.duration_s), 3)
+            timings.append(SegmentTiming(text=segment.text, kind=segment.kind, start_s=start, end_s=end_s,
+                                         speed=take.speed, voice=job.request.voice))  # fmt: skip
         await ctx.raise_if_cancelled()
         mp3 = ctx.workdir / "narration.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
@@ -59,6 +170,8 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         track = NarrationTrack(duration_s=script.duration_s, segments=timings, engine=voice.name)
         ctx.log.info("narration.spoken", engine=voice.name, segments=len(timings))
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
+        _log_pace(ctx, track)
+        cost_usd = sum(take.cost_usd for take in speaker.takes.values())
         payload = NarrationCompletedPayload(
             audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s, cost_usd=cost_usd
         )
@@ -67,71 +180,9 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
     return handle
 
 
-async def _resume_segment(
-    ctx: StageContext, index: int, *, previous: Placed | None, total_s: float
-) -> tuple[Placed, float] | None:
-    """A segment spoken (and paid for) by an earlier attempt: fetched from storage, not spoken again."""
-    note = ctx.checkpoints.get(f"segment-{index}")
-    if note is None:
-        return None
-    saved = _SpokenSegment.model_validate_json(note)
-    out = await ctx.storage.download_file(saved.key, ctx.workdir / f"segment-{index:02d}.wav")
-    start = start_for(
-        window_start_s=saved.window_start_s,
-        previous_end_s=previous.end_s if previous else None,
-        duration_s=saved.duration_s,
-        total_s=total_s,
-    )
-    return Placed(path=out, start_s=start, duration_s=saved.duration_s), saved.cost_usd
+def _log_pace(ctx: StageContext, track: NarrationTrack) -> None:
+    def wpm(kinds: set[str]) -> float:
+        chosen = [s for s in track.segments if s.kind in kinds]
+        return round(words_per_minute([s.text for s in chosen], [s.end_s - s.start_s for s in chosen]), 1)
 
-
-class _SpokenSegment(BaseModel):
-    """The checkpoint of one spoken segment: where its audio is and what it cost."""
-
-    key: str
-    duration_s: float
-    cost_usd: float
-    window_start_s: float
-
-
-async def _speak_into_window(
-    narrator: Narrator,
-    segment: NarrationSegment,
-    ctx: StageContext,
-    index: int,
-    voice: str,
-    *,
-    previous: Placed | None,
-    total_s: float,
-) -> tuple[Placed, float]:
-    """Speak a segment, re-speaking faster (a bounded number of times) while it overruns its window."""
-    out = ctx.workdir / f"segment-{index:02d}.wav"
-    speed = segment.speed
-    spoken: Spoken = await narrator.speak(
-        segment.text, speed=speed, voice=voice, out=out, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
-    )
-    cost = spoken.cost_usd
-    window_s = segment.end_s - segment.start_s
-    for _ in range(_MAX_RESPEAKS):
-        faster = faster_speed(speed=speed, base_speed=segment.speed, spoken_s=spoken.duration_s, window_s=window_s)
-        if faster is None:
-            break
-        ctx.log.info("narration.respeaking", segment=index, spoken_s=spoken.duration_s, window_s=window_s, speed=faster)
-        speed = faster
-        spoken = await narrator.speak(
-            segment.text, speed=speed, voice=voice, out=out, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
-        )
-        cost += spoken.cost_usd
-    key = asset_key(ctx.job.user_id, ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
-    await ctx.storage.upload_file(out, key)
-    saved = _SpokenSegment(key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s)
-    await ctx.checkpoints.put(f"segment-{index}", saved.model_dump_json())
-    start = start_for(
-        window_start_s=segment.start_s,
-        previous_end_s=previous.end_s if previous else None,
-        duration_s=spoken.duration_s,
-        total_s=total_s,
-    )
-    if start + spoken.duration_s > total_s:
-        ctx.log.warning("narration.overruns_ad", segment=index, cut_s=round(start + spoken.duration_s - total_s, 3))
-    return Placed(path=out, start_s=start, duration_s=spoken.duration_s), cost
+    ctx.log.info("narration.pace", statement_wpm=wpm({"safety"}), rest_wpm=wpm({"narration", "provision"}))

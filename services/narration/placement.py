@@ -1,6 +1,6 @@
 """Fitting spoken segments into the script's windows and laying them on one track.
 
-Pure decisions (how much faster to re-speak, where a segment starts) and the ffmpeg
+Where a segment starts (never sped up to fit: the pace is a calm read, see pace.py) and the ffmpeg
 arguments that place each segment at its start in a track of the ad's full length.
 """
 
@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GAP_S = 0.15  # the least silence between two segments so they never run together
-MAX_SPEED = 2.0  # the script contract's upper bound on speaking speed
-MAX_SPEEDUP = 1.5  # never re-speak more than this much faster than the script asked: past it speech blurs
-_HEADROOM = 1.04  # aim a little under the window: speech rate does not scale exactly with the speed setting
 
 
 @dataclass(frozen=True)
@@ -26,15 +23,6 @@ class Placed:
     @property
     def end_s(self) -> float:
         return self.start_s + self.duration_s
-
-
-def faster_speed(*, speed: float, base_speed: float, spoken_s: float, window_s: float) -> float | None:
-    """The speed to re-speak at so an overlong segment fits its window, or None if it fits or cannot go faster."""
-    if spoken_s <= window_s:
-        return None
-    limit = min(MAX_SPEED, base_speed * MAX_SPEEDUP)
-    wanted = min(limit, speed * spoken_s / window_s * _HEADROOM)
-    return round(wanted, 3) if wanted > speed + 0.01 else None
 
 
 def start_for(*, window_start_s: float, previous_end_s: float | None, duration_s: float, total_s: float) -> float:

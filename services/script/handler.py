@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from services.script.statement_check import statement_problems
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import Event, ScriptCompletedPayload
@@ -23,6 +24,9 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
         except ValidationError as exc:
             raise PermanentError(_reason(exc)) from exc
         script = _revalidated(drafted.script, job.request.duration_s)
+        if problems := statement_problems(script, job.request):
+            # Refused here, before narration, clips and music are paid for.
+            raise PermanentError(f"the script does not keep the major statement verbatim ({'; '.join(problems)})")
         await ctx.raise_if_cancelled()
         key = asset_key(job.user_id, job.job_id, "script", "script.json")
         await ctx.storage.upload_bytes(script.model_dump_json(indent=2).encode(), key)

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from services.script.closing import closing_for
+from services.script.statement_check import statement_problems
 from shared.request import AdRequest
 from shared.script import Script
 
@@ -43,12 +45,27 @@ def _constraints(request: AdRequest) -> list[str]:
     if request.narration:
         lines.append("Narration: short lines, each inside its window (start_s, end_s) and the ad's length.")
     if request.ad_type == "pharmaceutical":
-        lines.append(
-            "Pharmaceutical ad: set safety_text to the Important Safety Information below, and end with a narration "
-            'segment of kind "safety" (speed 1.2-1.4) that reads the side effects in plain words. '
-            f"Side effects: {request.side_effects}"
-        )
+        lines.append(_closing_instructions(request))
     return lines
+
+
+def _closing_instructions(request: AdRequest) -> str:
+    """The pharmaceutical closing the model copies: the statement verbatim, paged and timed, then the end card."""
+    closing = closing_for(request)
+    fixed = {
+        "closing_starts_at_s": closing.start_s,
+        "closing_scene_durations_s": [*closing.statement_scenes_s, closing.end_card_s],
+        "narration_to_append": [segment.model_dump() for segment in closing.segments],
+        "safety_text": request.side_effects,
+        "end_card": list(closing.end_card.card),
+    }
+    return (
+        "Pharmaceutical ad: the closing is fixed by law and must be copied exactly, never reworded or shortened. "
+        f"Your own scenes and narration fill 0 to {closing.start_s} s; then add one scene per closing duration "
+        "(on_screen_text empty, calm visuals); then append the narration segments given, verbatim; set "
+        f"safety_text and end_card exactly as given. Side effects: {request.side_effects}\n"
+        f"Fixed closing JSON: {json.dumps(fixed, separators=(',', ':'))}"
+    )
 
 
 def script_prompt(request: AdRequest, *, style_notes: str = "", feedback: str = "") -> str:
@@ -101,8 +118,7 @@ def _check_constraints(script: Script, request: AdRequest) -> None:
         wrong.append(f"ad_type must be {request.ad_type}")
     if script.needs_narration != request.narration:
         wrong.append(f"needs_narration must be {str(request.narration).lower()}")
-    if request.ad_type == "pharmaceutical" and not script.safety_text:
-        wrong.append("safety_text must state the side effects")
+    wrong += statement_problems(script, request)
     if wrong:
         raise ValueError("it broke the request's constraints: " + "; ".join(wrong))
 

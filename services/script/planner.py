@@ -3,37 +3,45 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from services.script.brief import BriefReading, read_brief
+from services.script.closing import Closing, closing_for
 from services.script.copybook import CATEGORIES, Category
 from services.script.scenes import (
+    PHARMA_ROLES_BY_COUNT,
     ROLES_BY_COUNT,
-    SAFETY_SCENES,
     WEIGHTS,
     Voice,
     lines,
     on_screen,
     visual_prompt,
 )
-from services.script.timeline import (
-    SAFETY_SPEED,
-    longest_fitting,
-    scene_durations,
-    shorten_disclosure,
-    speech_window,
-)
+from services.script.timeline import longest_fitting, scene_durations, speech_window
 from shared.config import Settings
 from shared.providers.base import CancelCheck, Checkpoints, Drafted
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script
+from shared.statement import normalise
+
+_SceneMaker = Callable[[int, str, float, str], Scene]
 
 
 def scene_count(duration_s: float) -> int:
     return 4 if duration_s < 15 else 5 if duration_s <= 40 else 6
 
 
+def pharma_scene_count(content_s: float) -> int:
+    """Scenes for a pharmaceutical ad's own content (before its closing)."""
+    return 2 if content_s < 9 else 3 if content_s < 16 else 4
+
+
 class PlannerScriptWriter:
-    """Problem → product → relief → lifestyle → end card, timed to the request's length."""
+    """Problem → product → relief → lifestyle → end card, timed to the request's length.
+
+    A pharmaceutical ad ends with its closing (the statement verbatim, then the provision end card), and its
+    own content fills the time before it.
+    """
 
     name = "local"
 
@@ -56,32 +64,27 @@ def plan(request: AdRequest) -> Script:
         tagline=cat.taglines[seed % len(cat.taglines)],
         pharma=pharma,
     )
-    count = scene_count(request.duration_s)
-    roles = ROLES_BY_COUNT[count]
-    durations = scene_durations(request.duration_s, WEIGHTS[(request.ad_type, count)])
+    closing = closing_for(request) if pharma else None
+    if closing is None:
+        roles = ROLES_BY_COUNT[scene_count(request.duration_s)]
+        durations = scene_durations(request.duration_s, WEIGHTS[len(roles)])
+    else:
+        roles = PHARMA_ROLES_BY_COUNT[pharma_scene_count(closing.start_s)]
+        durations = scene_durations(closing.start_s, [1.0] * len(roles))
     settings_by_role = dict(zip(("problem", "product", "relief", "lifestyle", "end"), cat.settings, strict=True))
-    settings_by_role["benefit"] = settings_by_role["product"]
-    scenes = [
-        Scene(
-            index=i,
-            duration_s=durations[i],
-            visual_prompt=visual_prompt(
-                role,
-                cat,
-                brand=reading.brand,
-                mood=reading.mood,
-                aspect_ratio=request.aspect_ratio,
-                setting=settings_by_role[role],
-            ),
-            on_screen_text=on_screen(role, cat, voice),
-            setting=settings_by_role[role],
-        )
-        for i, role in enumerate(roles)
-    ]
-    spoken_scenes = count - SAFETY_SCENES[count] if pharma else count
-    narration = _narration(scenes[:spoken_scenes], roles, cat, voice) if request.narration else []
-    if pharma and request.narration and request.side_effects:
-        narration.append(_safety_segment(request.side_effects, sum(durations[:spoken_scenes]), request.duration_s))
+    settings_by_role |= {"benefit": settings_by_role["product"], "statement": settings_by_role["lifestyle"]}
+
+    def scene(index: int, role: str, duration_s: float, text: str) -> Scene:
+        prompt = visual_prompt(role, cat, brand=reading.brand, mood=reading.mood, aspect_ratio=request.aspect_ratio,
+                               setting=settings_by_role[role])  # fmt: skip
+        return Scene(index=index, duration_s=duration_s, visual_prompt=prompt, on_screen_text=text,
+                     setting=settings_by_role[role])  # fmt: skip
+
+    scenes = [scene(i, role, durations[i], on_screen(role, cat, voice)) for i, role in enumerate(roles)]
+    narration = _narration(scenes, roles, cat, voice) if request.narration else []
+    if closing is not None:
+        scenes += _closing_scenes(closing, len(scenes), scene)
+        narration += closing.segments
     return Script(
         title=_title(reading, cat.product, request.duration_s),
         brand=reading.brand,
@@ -91,10 +94,18 @@ def plan(request: AdRequest) -> Script:
         duration_s=request.duration_s,
         scenes=scenes,
         narration=narration,
-        safety_text=" ".join(request.side_effects.split()) if pharma and request.side_effects else "",
+        safety_text=normalise(request.side_effects) if closing is not None and request.side_effects else "",
+        end_card=list(closing.end_card.card) if closing is not None else [],
         music_mood=reading.music_mood,
         needs_narration=request.narration,
     )
+
+
+def _closing_scenes(closing: Closing, first: int, scene: _SceneMaker) -> list[Scene]:
+    """Calm scenes with no text of their own under the statement, then the end card's backdrop."""
+    spans = [*closing.statement_scenes_s, closing.end_card_s]
+    roles = ["statement"] * len(closing.statement_scenes_s) + ["end"]
+    return [scene(first + k, role, span, "") for k, (role, span) in enumerate(zip(roles, spans, strict=True))]
 
 
 def _narration(scenes: list[Scene], roles: tuple[str, ...], cat: Category, voice: Voice) -> list[NarrationSegment]:
@@ -107,12 +118,6 @@ def _narration(scenes: list[Scene], roles: tuple[str, ...], cat: Category, voice
         if line:
             segments.append(NarrationSegment(text=line, start_s=window.start_s, end_s=window.end_s))
     return segments
-
-
-def _safety_segment(side_effects: str, start_s: float, end_s: float) -> NarrationSegment:
-    window = speech_window(start_s, end_s)
-    text = shorten_disclosure(side_effects, window.word_budget(SAFETY_SPEED))
-    return NarrationSegment(text=text, start_s=window.start_s, end_s=window.end_s, kind="safety", speed=SAFETY_SPEED)
 
 
 def _title(reading: BriefReading, product: str, duration_s: int) -> str:

@@ -17,16 +17,13 @@ ROLES_BY_COUNT: dict[int, tuple[str, ...]] = {
     5: ("problem", "product", "relief", "lifestyle", "end"),
     6: ("problem", "product", "benefit", "relief", "lifestyle", "end"),
 }
-# Pharmaceutical ads give the closing scenes more time: the safety disclosure is read over them.
-WEIGHTS: dict[tuple[str, int], list[float]] = {
-    ("general", 4): [1, 1, 1, 1],
-    ("general", 5): [1.1, 1, 1, 1, 0.9],
-    ("general", 6): [1, 1, 1, 1, 1, 1],
-    ("pharmaceutical", 4): [0.8, 0.8, 1, 1.6],
-    ("pharmaceutical", 5): [0.85, 0.85, 1, 1.15, 1.15],
-    ("pharmaceutical", 6): [0.8, 0.8, 0.8, 0.9, 1.2, 1.2],
+WEIGHTS: dict[int, list[float]] = {4: [1, 1, 1, 1], 5: [1.1, 1, 1, 1, 0.9], 6: [1, 1, 1, 1, 1, 1]}
+# A pharmaceutical ad's own content, before its closing (the statement and the end card, see closing.py).
+PHARMA_ROLES_BY_COUNT: dict[int, tuple[str, ...]] = {
+    2: ("problem", "product"),
+    3: ("problem", "product", "relief"),
+    4: ("problem", "product", "relief", "lifestyle"),
 }
-SAFETY_SCENES = {4: 1, 5: 2, 6: 2}  # how many closing scenes the disclosure spans
 
 _LIGHT = {
     "calm": "soft diffused morning light, pastel tones",
@@ -41,6 +38,7 @@ _CAMERA = {
     "relief": "gentle handheld follow",
     "lifestyle": "smooth tracking shot",
     "end": "static locked-off shot",
+    "statement": "slow, steady wide shot",
 }
 _FRAMING = {
     "16:9": "wide cinematic 16:9 composition",
@@ -119,6 +117,7 @@ def visual_prompt(role: str, cat: Category, *, brand: str, mood: str, aspect_rat
         "benefit": "a close-up of " + product,
         "relief": cat.relief_subject,
         "lifestyle": cat.lifestyle_subject,
+        "statement": cat.lifestyle_subject,
         "end": f"{f'the {brand} logo and package' if brand else 'the product'} centred on a clean, softly lit backdrop",
     }[role]
     look = f"{setting} setting, {_LIGHT[mood]}, {_CAMERA[role]}, {_FRAMING[aspect_ratio]}"

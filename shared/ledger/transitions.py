@@ -11,7 +11,7 @@ import functools
 import time
 
 from shared.job import Job
-from shared.ledger.active_jobs import ActiveJobs
+from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
 from shared.ledger.expressions import HELD_BY_OWNER, JOB_OPEN, Expression
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
@@ -115,14 +115,20 @@ class Transitions:
         values = {":now": time.time(), ":updated": now_iso()}
         return await self._ended(job, await self._table.update(job.job_id, CANCEL_JOB, values=values))
 
-    async def reset_for_retry(self, job: Job) -> bool:
-        """Turns a failed job's failed stages back to pending; finished stages stay finished."""
+    async def reset_for_retry(self, job: Job, *, max_active: int | None = None) -> bool:
+        """Turns a failed job's failed stages back to pending; finished stages stay finished.
+
+        The revived job takes one of the user's `max_active` places first, like a new job
+        (`TooManyActiveJobs` when none is left); without a cap (an operator's replay) it always does.
+        """
+        if not await self._active.take(job.user_id, cap=max_active):
+            raise TooManyActiveJobs(job.user_id)
         failed = [name for name, state in job.stages.items() if state.status in {"failed", "running"}]
         names = {f"#f{i}": name for i, name in enumerate(failed)}
         values = {":zero": 0, ":one": 1, ":updated": now_iso()}
         if await self._table.update(job.job_id, retry_expression(len(failed)), names, values) is None:
+            await self._active.give_back(job.user_id)  # not failed (any more): the place goes back
             return False
-        await self._active.take(job.user_id, cap=None)
         return True
 
     async def _ended(self, job: Job, written: Job | None) -> bool:

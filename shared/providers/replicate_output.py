@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import stamina
 
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
-from shared.retry import retry_async
 
 _CONNECT_S = 5.0
 
@@ -72,13 +72,17 @@ async def download_output(output: Any, out: Path, *, settings: Settings) -> Path
         raise PermanentError(f"the model returned something that is not a file: {url[:80]!r}")
     timeout_s = settings.output_download_s
     try:
-        await retry_async(
-            lambda: asyncio.wait_for(_fetch(url, out, max_bytes, timeout_s), timeout_s),  # a whole download
+        retrying = stamina.retry_context(
+            on=(httpx.TransportError, httpx.HTTPStatusError),
             attempts=3,
-            base_s=0.5,
-            max_s=5.0,
-            retry_on=lambda e: isinstance(e, httpx.TransportError | httpx.HTTPStatusError),
+            timeout=None,
+            wait_initial=0.5,
+            wait_jitter=0.5,
+            wait_max=5.0,
         )
+        async for attempt in retrying:
+            with attempt:
+                await asyncio.wait_for(_fetch(url, out, max_bytes, timeout_s), timeout_s)  # a whole download
     except (httpx.HTTPError, TimeoutError) as error:
         raise TransientError(f"could not download the model's output: {type(error).__name__} {error}") from error
     return out

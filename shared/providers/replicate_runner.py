@@ -17,17 +17,26 @@ from typing import Any
 
 import httpx
 import pydantic.v1
+import stamina
 from replicate.client import Client
 from replicate.exceptions import ReplicateError
 
 from shared.errors import JobCancelled, PermanentError, TransientError
 from shared.providers.base import CancelCheck, Checkpoints
 from shared.providers.replicate_client import Throttled, describe, is_retryable, retry_hint_s
-from shared.retry import retry_async
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 _SENSITIVE = re.compile(r"\(E005\)|flagged as sensitive|content polic|safety (?:filter|system)|nsfw", re.IGNORECASE)
 _CREATE_ATTEMPTS = 6
+_CREATE_MAX_WAIT_S = 30.0
+
+
+def create_retry(error: Exception) -> bool | float:
+    """stamina's hook for a create: False gives up, a server's wait (capped) replaces the backoff, True backs off."""
+    if not is_retryable(error):
+        return False
+    hint = retry_hint_s(error)
+    return True if hint is None else min(hint, _CREATE_MAX_WAIT_S)
 
 
 @dataclass(frozen=True)
@@ -74,20 +83,24 @@ async def _create(
                 raise PermanentError(f"the {purpose} request was refused by Replicate: {describe(error)}") from error
             raise
 
+    retrying = stamina.retry_context(
+        on=create_retry,
+        attempts=_CREATE_ATTEMPTS,
+        timeout=None,
+        wait_initial=backoff_s,
+        wait_jitter=backoff_s,
+        wait_max=_CREATE_MAX_WAIT_S,
+    )
     try:
-        return await retry_async(
-            create_once,
-            attempts=_CREATE_ATTEMPTS,
-            base_s=backoff_s,
-            max_s=30.0,
-            retry_on=is_retryable,
-            wait_hint_s=retry_hint_s,
-        )
+        async for attempt in retrying:
+            with attempt:
+                return await create_once()
     except (Throttled, ReplicateError, httpx.HTTPError) as error:
         # A read timeout on create is ambiguous (the prediction may exist): not retried here on purpose.
         raise TransientError(f"could not start the {purpose} on Replicate: {error}") from error
     except pydantic.v1.ValidationError as error:
         raise TransientError(f"Replicate answered the {purpose} request with an unreadable prediction") from error
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 async def _failures(checkpoints: Checkpoints, key: str) -> int:

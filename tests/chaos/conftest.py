@@ -41,7 +41,9 @@ def brief(brand: str = "Claritex", **overrides: Any) -> dict[str, Any]:
         "ad_type": "pharmaceutical",
         "brand": brand,
         "side_effects": f"{brand} may cause drowsiness and dry mouth.",
-        "duration_s": 8,
+        "prescribing_info_url": "https://claritex.example/pi",
+        "phone": "1-800-555-0199",
+        "duration_s": 22,  # the shortest that holds the statement and the end card at a calm pace
         "aspect_ratio": "16:9",
         "resolution": "720p",
         **overrides,

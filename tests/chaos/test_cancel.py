@@ -18,7 +18,7 @@ def test_cancelling_during_clips_cancels_the_prediction_and_ends_the_job(
     chaos_stack: RunningStack, calm: FakeProviders
 ) -> None:
     calm.configure(replicate={"latency_by_model": {VEO: 60.0}})
-    job_id = submit(chaos_stack, brief(duration_s=12))
+    job_id = submit(chaos_stack, brief(duration_s=26))
     deadline = time.monotonic() + 90
     while not ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("checkpoints"):
         assert time.monotonic() < deadline, "clips never checkpointed a prediction"

@@ -40,7 +40,9 @@ BRIEF = {
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
     "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
-    "duration_s": 10,
+    "prescribing_info_url": "https://claritex.example/pi",
+    "phone": "1-800-555-0199",
+    "duration_s": 24,
     "aspect_ratio": "16:9",
     "resolution": "720p",
 }

@@ -57,32 +57,36 @@ def _find(pattern: str, text: str, default: str) -> str:
 
 
 def script_for(prompt: str) -> dict[str, Any]:
-    """A valid Script (shared.script) for the constraints stated in the prompt."""
+    """A valid Script (shared.script) for the constraints stated in the prompt (a pharma closing copied as given)."""
     duration = int(float(_find(r"duration[^0-9]{0,20}(\d+(?:\.\d+)?) ?s", prompt, "30")))
     aspect = _find(r"(16:9|9:16|1:1)", prompt, "16:9")
     resolution = _find(r"resolution[^0-9]{0,5}(720p|1080p)", prompt, "1080p")
     pharma = re.search(r"ad type[^a-z]{0,5}pharmaceutical", prompt, re.IGNORECASE) is not None
     narration_wanted = re.search(r"needs_narration[^a-z]{0,5}(false|no)", prompt, re.IGNORECASE) is None
-    count = max(1, min(6, round(duration / 6)))
-    lengths = [duration // count] * count
-    lengths[-1] += duration - sum(lengths)
+    fixed_json = re.search(r"^Fixed closing JSON: (\{.*\})$", prompt, re.MULTILINE)
+    closing: dict[str, Any] = json.loads(fixed_json.group(1)) if pharma and fixed_json else {}
+    own_s = float(closing.get("closing_starts_at_s", duration))
+    count = max(1, min(6, round(own_s / 6)))
+    lengths = [round(own_s / count, 1)] * count
+    lengths[-1] = round(own_s - sum(lengths[:-1]), 1)
     scenes = [
-        {"index": i, "duration_s": float(d), "visual_prompt": f"Scene {i + 1}: a calm morning kitchen, soft light",
+        {"visual_prompt": f"Scene {i + 1}: a calm morning kitchen, soft light", "duration_s": d,
          "on_screen_text": f"Moment {i + 1}", "setting": "kitchen"}
         for i, d in enumerate(lengths)
     ]  # fmt: skip
-    safety = "Side effects may include drowsiness and dry mouth."
+    scenes += [
+        {"visual_prompt": "A calm park at sunrise, slow wide shot", "duration_s": d, "setting": "park"}
+        for d in closing.get("closing_scene_durations_s", [])
+    ]
     narration: list[dict[str, Any]] = []
     if narration_wanted:
-        spoken_end = duration - 6 if pharma else duration - 1
-        narration.append({"text": "Start your day clear and calm.", "start_s": 0.5, "end_s": float(spoken_end)})
-        if pharma:
-            narration.append({"text": safety, "start_s": float(spoken_end),
-                              "end_s": float(duration) - 0.2, "kind": "safety", "speed": 1.3})  # fmt: skip
+        narration.append({"text": "Start your day clear and calm.", "start_s": 0.5, "end_s": max(1.0, own_s - 1)})
+        narration += closing.get("narration_to_append", [])
     return {
         "title": "A clear morning", "brand": "Claritex", "ad_type": "pharmaceutical" if pharma else "general",
-        "aspect_ratio": aspect, "resolution": resolution, "duration_s": float(duration), "scenes": scenes,
-        "narration": narration, "safety_text": safety if pharma else "",
+        "aspect_ratio": aspect, "resolution": resolution, "duration_s": float(duration),
+        "scenes": [{"index": i, **scene} for i, scene in enumerate(scenes)],
+        "narration": narration, "safety_text": closing.get("safety_text", ""), "end_card": closing.get("end_card", []),
         "music_mood": "calm", "needs_narration": narration_wanted,
     }  # fmt: skip
 

@@ -27,7 +27,11 @@ from tools.ops.cli import app as ops_app
 pytestmark = pytest.mark.integration
 runner = CliRunner()
 CACHE_S = 0.5
-PROD = {"PHARMAGEN_ENV": "prod", "PHARMAGEN_KEY_CACHE_S": str(CACHE_S)}
+PROD = {
+    "PHARMAGEN_ENV": "prod",
+    "PHARMAGEN_KEY_CACHE_S": str(CACHE_S),
+    "PHARMAGEN_STREAM_TOKEN_SECRET": "a-stream-secret-from-secrets-manager",
+}
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +137,10 @@ def test_a_prod_gateway_with_development_keys_refuses_to_start(prefix: str, tmp_
     output = _start_fails(env, tmp_path)
     assert "PHARMAGEN_API_KEYS is for development only" in output
     assert "k-secret-value" not in output
+
+
+def test_a_prod_gateway_without_a_stream_token_secret_refuses_to_start(prefix: str, tmp_path: Path) -> None:
+    env = {**PROD, "PHARMAGEN_RESOURCE_PREFIX": prefix}
+    del env["PHARMAGEN_STREAM_TOKEN_SECRET"]
+    output = _start_fails(env, tmp_path)
+    assert "PHARMAGEN_STREAM_TOKEN_SECRET is required outside development" in output

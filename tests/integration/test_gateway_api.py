@@ -21,7 +21,7 @@ from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
-USERS = [f"user{i}" for i in range(60)]
+USERS = [f"user{i}" for i in range(80)]
 STRANGER = "stranger"
 CAP = 3
 BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}
@@ -198,6 +198,53 @@ def test_retry_of_a_failed_job_restarts_its_failed_stage(api: httpx.Client, aws:
     assert f"{job_id}:job.submitted:1" in _event_ids_on_script_queue(aws, settings, job_id)
 
 
+TECHNICAL = "ffmpeg exited 1: /tmp/pharmagen/j/clip0.mp4: Invalid data | RuntimeError: Conversion failed"
+
+
+def test_a_technical_failure_reason_reaches_the_user_as_plain_words(
+    gateway: RunningGateway, api: httpx.Client, settings: Settings
+) -> None:
+    job_id = submit(api).json()["job_id"]
+
+    async def fail(conn: Connections) -> None:
+        claim = await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
+        assert claim.job is not None
+        await conn.ledger.release_stage(job_id, "script", owner="test", error=TECHNICAL)
+        await conn.ledger.fail_job(claim.job, stage_name="script", reason=TECHNICAL)
+
+    on_ledger(settings, fail)
+    grant = api.post(f"/jobs/{job_id}/stream-token")
+    url = f"{gateway.base_url}/api/v1/jobs/{job_id}/events"
+    streamed = httpx.get(url, params={"token": grant.json()["token"]}, timeout=10).text  # ends: the job has ended
+    assert "event: end" in streamed
+    shown = json.dumps(api.get(f"/jobs/{job_id}").json()) + streamed
+    for leak in ("/tmp/", "exited 1", "RuntimeError", "Conversion failed"):
+        assert leak not in shown
+    assert api.get(f"/jobs/{job_id}").json()["error"] == {
+        "stage": "script",
+        "reason": "the job failed in the script stage; retry it, or quote the job id to support",
+    }
+
+
+def test_retry_at_the_active_job_cap_is_429_and_takes_no_place(api: httpx.Client, settings: Settings) -> None:
+    failed_id = submit(api).json()["job_id"]
+
+    async def fail(conn: Connections) -> None:
+        claim = await conn.ledger.claim_stage(failed_id, "script", owner="test", lease_s=60)
+        assert claim.job is not None
+        await conn.ledger.fail_job(claim.job, stage_name="script", reason="the brief could not be planned")
+
+    on_ledger(settings, fail)
+    others = [submit(api).json()["job_id"] for _ in range(CAP)]  # the failed job gave its place back
+    refused = api.post(f"/jobs/{failed_id}/retry")
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert api.get(f"/jobs/{failed_id}").json()["status"] == "failed"
+    assert api.post(f"/jobs/{others[0]}/cancel").status_code == 200
+    assert api.post(f"/jobs/{failed_id}/retry").status_code == 202  # a place is free again: the retry takes it
+    assert submit(api).status_code == 429
+
+
 def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, settings: Settings) -> None:
     job_id = submit(api).json()["job_id"]
     key = f"users/x/jobs/{job_id}/final/ad.mp4"
@@ -238,6 +285,16 @@ def test_the_active_job_cap_answers_429_with_retry_after(api: httpx.Client) -> N
         ({**BRIEF, "duration_s": 61}, "duration_s"),
         ({**BRIEF, "duration_s": 7}, "duration_s"),
         ({**BRIEF, "ad_type": "pharmaceutical"}, "side_effects"),
+        ({**BRIEF, "ad_type": "pharmaceutical"}, "prescribing_info_url"),
+        ({**BRIEF, "ad_type": "pharmaceutical"}, "phone"),
+        ({**BRIEF, "brief": "          short     "}, "brief"),
+        ({**BRIEF, "brief": "A calm spot\x00 for allergy relief"}, "brief"),
+        ({**BRIEF, "brand": "Clari\ntex"}, "brand"),
+        ({**BRIEF, "music_mood": "calm\x1b[31m"}, "music_mood"),
+        ({**BRIEF, "voice": "alloy\x85"}, "voice"),
+        ({**BRIEF, "webhook_url": "https://example.com/\x07hook"}, "webhook_url"),
+        ({**BRIEF, "compliance": "lenient"}, "compliance"),
+        ({**BRIEF, "safety_pace": "rushed"}, "safety_pace"),
         ({**BRIEF, "style_reference_urls": ["http://example.com/a.png"]}, "style_reference_urls"),
         ({**BRIEF, "style_reference_urls": [f"https://example.com/{i}.png" for i in range(4)]}, "style_reference_urls"),
         ({**BRIEF, "aspect_ratio": "4:3"}, "aspect_ratio"),
@@ -251,6 +308,63 @@ def test_invalid_fields_are_422_naming_the_field(api: httpx.Client, body: dict[s
     response = submit(api, body)
     assert response.status_code == 422
     assert field in field_names(response)
+
+
+PHARMA = {
+    **BRIEF,
+    "ad_type": "pharmaceutical",
+    "side_effects": "Claritex may cause drowsiness and dry mouth. Do not take it with alcohol.",
+    "prescribing_info_url": "https://claritex.example/pi",
+    "phone": "1-800-555-0199",
+    "duration_s": 40,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"side_effects": "Claritex may cause drowsiness.\x07 Ask your doctor."}, "side_effects"),
+        ({"phone": "1-800-555-0199\n"}, "phone"),
+        ({"phone": "call us"}, "phone"),
+        ({"print_reference": "Health\tMonthly"}, "print_reference"),
+        ({"prescribing_info_url": "not a url"}, "prescribing_info_url"),
+        ({"narration": False}, "narration"),
+    ],
+)
+def test_invalid_pharmaceutical_fields_are_422_naming_the_field(
+    api: httpx.Client, change: dict[str, object], field: str
+) -> None:
+    response = submit(api, {**PHARMA, **change})
+    assert response.status_code == 422
+    assert field_names(response) == {field}
+
+
+def test_multi_line_text_may_hold_newlines_and_tabs(api: httpx.Client) -> None:
+    body = {
+        **PHARMA,
+        "brief": "A calm spot for Claritex.\n\tSpring morning.",
+        "side_effects": "Claritex may cause\ndrowsiness.",
+    }
+    assert submit(api, body).status_code == 202
+
+
+def test_a_duration_too_short_for_the_statement_is_422_with_the_shortest_that_holds_it(api: httpx.Client) -> None:
+    response = submit(api, {**PHARMA, "duration_s": 20})
+
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "duration_s"
+    needed = int(error["message"].split("needs at least ")[1].split(" s")[0])
+    assert "this 13-word statement needs at least" in error["message"]
+    assert submit(api, {**PHARMA, "duration_s": needed - 1}).status_code == 422
+    assert submit(api, {**PHARMA, "duration_s": needed}).status_code == 202
+
+
+def test_a_statement_no_ad_can_hold_says_it_must_be_shorter(api: httpx.Client) -> None:
+    response = submit(api, {**PHARMA, "side_effects": "May cause drowsiness, nausea and headache. " * 25})
+
+    assert response.status_code == 422
+    assert "must be shorter" in response.json()["errors"][0]["message"]
 
 
 def test_malformed_json_is_400(api: httpx.Client) -> None:
@@ -297,7 +411,8 @@ async def test_progress_stream_reports_changes_until_the_job_ends(
     job_id = submit(api).json()["job_id"]
     url = f"{gateway.base_url}/api/v1/jobs/{job_id}/events"
     events: list[tuple[str, dict[str, object]]] = []
-    params = {"access_token": gateway.keys[user]}
+    grant = await asyncio.to_thread(api.post, f"/jobs/{job_id}/stream-token")
+    params = {"token": grant.json()["token"]}
     async with httpx.AsyncClient(timeout=10) as client, client.stream("GET", url, params=params) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         kind = ""

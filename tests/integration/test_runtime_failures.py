@@ -93,7 +93,8 @@ async def test_the_last_allowed_receive_fails_the_job_with_stage_and_reason_befo
     assert job is not None
     assert job.status == "failed"
     assert job.error_stage == "script"
-    assert job.error_reason == "the script stage kept failing: TransientError: the model endpoint answered 503"
+    # Written for the user: the cause (TransientError: the model endpoint answered 503) goes to the logs only.
+    assert job.error_reason == "the script stage kept failing after 4 attempts"
     assert failing_run.dead_letter_depth == (1, 0)
     [failed] = [e for e in failing_run.published if e.event_type == "job.failed"]
     assert failed.payload.model_dump() == {"stage": "script", "reason": job.error_reason}

@@ -102,3 +102,40 @@ async def test_the_narration_track_has_the_ads_length_and_speech_only_in_its_win
         assert rms_db(pcm, segment.start_s + 0.1, segment.end_s - 0.1) > -35
     gap_start, gap_end = track.segments[0].end_s + 0.1, track.segments[1].start_s - 0.1
     assert rms_db(pcm, gap_start, gap_end) < -60
+
+
+PHARMA_REQUEST = AdRequest(
+    brief="A calm spot for Claritex allergy relief", ad_type="pharmaceutical", brand="Claritex", duration_s=40,
+    side_effects="Claritex may cause drowsiness, headache, dry mouth and sore throat. Do not take Claritex if you "
+    "are allergic to any of its ingredients. Ask your doctor if Claritex is right for you.",
+    prescribing_info_url="https://claritex.example/pi", phone="1-800-555-0199",
+)  # fmt: skip
+
+
+def _wpm(track: NarrationTrack, kinds: set[str]) -> float:
+    chosen = [s for s in track.segments if s.kind in kinds]
+    return sum(len(s.text.split()) for s in chosen) * 60 / sum(s.end_s - s.start_s for s in chosen)
+
+
+@pytest.mark.parametrize("pace", ["calm", "fast"])
+async def test_espeak_reads_the_planned_ad_calmly_and_the_statement_no_faster_unless_opted_in(
+    tmp_path: Path, pace: str
+) -> None:
+    from services.script.planner import plan
+
+    request = PHARMA_REQUEST.model_copy(update={"safety_pace": pace})
+    ctx = context_for(request, tmp_path, script=plan(request))
+
+    await build_handler(Settings(), EspeakNarrator(Settings()))(EVENT, ctx)
+
+    track = NarrationTrack.model_validate_json(
+        ctx.storage.objects[f"users/{USER_ID}/jobs/{JOB_ID}/audio/narration-timings.json"]
+    )  # type: ignore[attr-defined]
+    statement, rest = _wpm(track, {"safety"}), _wpm(track, {"narration"})
+    print(f"\nespeak pace={pace}: statement {statement:.0f} wpm, rest {rest:.0f} wpm")
+    if pace == "calm":
+        assert 140 <= rest <= 160
+        assert 140 <= statement <= 160
+        assert statement <= rest
+    else:
+        assert statement > 1.3 * rest  # the opt-in is measurably faster: the report's MS-PACE fails it

@@ -1,11 +1,17 @@
 from pathlib import Path
 
 import pytest
+import structlog
 
+from services.composer import checking
 from services.composer import handler as composer_handler
+from services.composer.compliance.report import Finding, build_report
 from services.composer.compose import Composition
+from services.composer.graph import Stems
 from services.composer.loudness import Loudness
+from shared.compliance import ComplianceReport
 from shared.config import Settings
+from shared.errors import PermanentError
 from shared.events import (
     ClipsCompletedPayload,
     JobCompletedPayload,
@@ -34,7 +40,7 @@ def _stage(event_type, payload, status="succeeded"):
     return StageState(status=status, event=dump_event(event))
 
 
-def _context(tmp_path: Path, *, narrated: bool) -> tuple[StageContext, MemoryStorage]:
+def _context(tmp_path: Path, *, narrated: bool, compliance: str = "report") -> tuple[StageContext, MemoryStorage]:
     script = Script(
         title="Ad", duration_s=8.0,
         scenes=[Scene(index=i, duration_s=4.0, visual_prompt=f"scene {i}") for i in range(2)],
@@ -66,12 +72,12 @@ def _context(tmp_path: Path, *, narrated: bool) -> tuple[StageContext, MemorySto
     }  # fmt: skip
     job = Job(
         job_id="j1", user_id="u1", status="composing",
-        request=AdRequest(brief="An allergy relief spot", loudness_lufs=-14),
+        request=AdRequest(brief="An allergy relief spot", loudness_lufs=-14, compliance=compliance),
         stages=stages, created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
     )  # fmt: skip
     ctx = StageContext(
         job=job, storage=storage, checkpoints=MemoryCheckpoints(), workdir=tmp_path, settings=Settings(),  # type: ignore[arg-type]
-        cancelled=never_cancelled, log=None,
+        cancelled=never_cancelled, log=structlog.get_logger(),
     )  # fmt: skip
     return ctx, storage
 
@@ -84,9 +90,18 @@ def composed(monkeypatch):
         calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs})
         (workdir / "ad.mp4").write_bytes(b"video")
         (workdir / "ad.jpg").write_bytes(b"jpeg")
-        return Composition(video=workdir / "ad.mp4", thumbnail=workdir / "ad.jpg", loudness=Loudness(-20, -3, 5))
+        stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
+        return Composition(video=workdir / "ad.mp4", thumbnail=workdir / "ad.jpg", loudness=Loudness(-20, -3, 5),
+                           stems=stems, elapsed_s=10.0)  # fmt: skip
+
+    async def fake_check(ad, workdir, *, timeout_s):
+        calls.append({"checked": ad})
+        passing = [Finding(rule_id, True, "fine") for rule_id in ("TD-TRUEPEAK", "TD-CAPTIONS", "TD-SAFE-AREA")]
+        failing = Finding("TD-LOUDNESS", False, "-30.0 LUFS integrated", -30.0)
+        return build_report(ad.ad_type, [failing, *passing], mode=ad.mode, checker_s=1.0)
 
     monkeypatch.setattr(composer_handler, "compose", fake_compose)
+    monkeypatch.setattr(checking, "check", fake_check)
     return calls
 
 
@@ -125,3 +140,27 @@ async def test_a_skipped_narration_gives_music_only_and_no_captions(tmp_path, co
     assert isinstance(result.payload, JobCompletedPayload)
     assert result.payload.captions_key is None
     assert key("captions", "ad.vtt") not in storage.objects
+
+
+async def test_the_compliance_report_is_stored_beside_the_video_and_summarised_in_the_event(tmp_path, composed):
+    ctx, storage = _context(tmp_path, narrated=True)
+
+    result = await composer_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+
+    payload = result.payload
+    assert isinstance(payload, JobCompletedPayload)
+    assert payload.compliance_key == key("final", "compliance.json")
+    report = ComplianceReport.model_validate_json(storage.objects[payload.compliance_key])
+    assert report.rule("TD-LOUDNESS").status == "fail"
+    assert payload.compliance is not None
+    assert (payload.compliance.passed, payload.compliance.failing) == (False, ["TD-LOUDNESS"])
+    assert composed[-1]["checked"].video == tmp_path / "ad.mp4"
+
+
+async def test_an_enforced_job_whose_report_fails_fails_with_the_rules_named(tmp_path, composed):
+    ctx, storage = _context(tmp_path, narrated=True, compliance="enforce")
+
+    with pytest.raises(PermanentError, match=r"TD-LOUDNESS \(-30.0 LUFS integrated"):
+        await composer_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+
+    assert key("final", "compliance.json") in storage.objects

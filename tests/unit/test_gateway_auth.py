@@ -42,7 +42,10 @@ def test_only_a_bearer_authorization_yields_a_token(header: str, token: str | No
 
 def test_a_pharmaceutical_request_without_side_effects_names_the_field() -> None:
     with pytest.raises(ValidationError) as raised:
-        GenerateRequest.model_validate({"brief": "A calm morning allergy spot", "ad_type": "pharmaceutical"})
+        GenerateRequest.model_validate({
+            "brief": "A calm morning allergy spot", "ad_type": "pharmaceutical", "duration_s": 40,
+            "prescribing_info_url": "https://claritex.example/pi", "phone": "1-800-555-0199",
+        })  # fmt: skip
     assert [error["loc"] for error in raised.value.errors()] == [("side_effects",)]
 
 

@@ -1,4 +1,4 @@
-"""Stage metrics: the EMF documents CloudWatch ingests, and the Prometheus text of the same counters."""
+"""Stage metrics: the EMF documents CloudWatch ingests, and the per-stage totals."""
 
 from __future__ import annotations
 
@@ -77,22 +77,3 @@ def test_in_flight_drops_back_when_the_delivery_raises():
         pass
 
     assert metrics.totals["composer"].in_flight == 0
-
-
-def test_prometheus_text_exposes_the_same_counters_with_a_stage_label():
-    metrics, _ = _metrics()
-    metrics.stage_succeeded("narration", 2.0)
-    metrics.stage_succeeded("narration", 4.0)
-    metrics.stage_retried("narration")
-
-    text = metrics.prometheus_text()
-
-    assert "# TYPE pharmagen_stage_succeeded_total counter" in text
-    assert 'pharmagen_stage_succeeded_total{stage="narration"} 2' in text
-    assert 'pharmagen_stage_retried_total{stage="narration"} 1' in text
-    assert 'pharmagen_stage_failed_total{stage="narration"} 0' in text
-    assert 'pharmagen_stage_in_flight{stage="narration"} 0' in text
-    assert "# TYPE pharmagen_stage_duration_seconds summary" in text
-    assert 'pharmagen_stage_duration_seconds_sum{stage="narration"} 6.0' in text
-    assert 'pharmagen_stage_duration_seconds_count{stage="narration"} 2' in text
-    assert text.endswith("\n")

@@ -14,7 +14,7 @@ from shared.errors import JobCancelled
 from shared.events import make_event
 from shared.providers.base import Spoken
 from shared.request import AdRequest
-from shared.script import NarrationSegment, NarrationTrack, Scene, Script
+from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
 from shared.stage import StageContext
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
 
@@ -145,4 +145,62 @@ async def test_a_redelivered_message_reuses_the_segments_already_spoken(tmp_path
     assert len(first.calls) == 2
     assert again.calls == []
     assert result.cost_usd == pytest.approx(0.02)
+    assert timings_in(resumed) == timings_in(ctx)
+
+
+PHARMA_LINES = [
+    NarrationSegment(text="Tired of sneezing and itchy eyes? You are not alone.", start_s=0.3, end_s=4.5),
+    NarrationSegment(text="Claritex may cause drowsiness and dry mouth.", start_s=5.0, end_s=8.5, kind="safety"),
+    NarrationSegment(text="Do not take it with alcohol or sleeping pills.", start_s=9.0, end_s=12.0, kind="safety"),
+]
+
+
+def _wpm(segments: list[SegmentTiming]) -> float:
+    return sum(len(s.text.split()) for s in segments) * 60 / sum(s.end_s - s.start_s for s in segments)
+
+
+@pytest.mark.parametrize("seconds_per_word", [0.3, 0.28, 0.5])  # 200, 214 and 120 wpm at speed 1.0
+async def test_a_voice_off_the_calm_pace_is_corrected_once_and_the_statement_is_no_faster(
+    tmp_path: Path, seconds_per_word: float
+) -> None:
+    narrator = FakeNarrator(seconds_per_word=seconds_per_word)
+    ctx = context_for(REQUEST, tmp_path, script=script_with(*PHARMA_LINES))
+
+    await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    track = timings_in(ctx)
+    statement = [s for s in track.segments if s.kind == "safety"]
+    rest = [s for s in track.segments if s.kind != "safety"]
+    assert 140 <= _wpm(rest) <= 160
+    assert 140 <= _wpm(statement) <= min(160, _wpm(rest))
+    assert max(s.speed for s in statement) <= min(s.speed for s in rest)
+    assert {s.voice for s in track.segments} == {"nova"}
+    assert len(narrator.calls) <= 2 * len(PHARMA_LINES)  # one re-synthesis at most per segment
+
+
+async def test_the_fast_safety_pace_opt_in_reads_the_statement_faster_than_the_rest(tmp_path: Path) -> None:
+    fast = [s.model_copy(update={"speed": 1.45}) if s.kind == "safety" else s for s in PHARMA_LINES]
+    narrator = FakeNarrator(seconds_per_word=0.4)
+    ctx = context_for(REQUEST, tmp_path, script=script_with(*fast))
+
+    await build_handler(Settings(), narrator)(EVENT, ctx)
+
+    track = timings_in(ctx)
+    statement = [s for s in track.segments if s.kind == "safety"]
+    assert _wpm(statement) > 1.4 * _wpm([s for s in track.segments if s.kind != "safety"])
+    assert {s.speed for s in statement} == {1.45}
+
+
+async def test_a_redelivery_after_a_correction_pays_for_nothing_again(tmp_path: Path) -> None:
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    ctx = context_for(REQUEST, tmp_path / "first", script=script_with(*PHARMA_LINES))
+    await build_handler(Settings(), FakeNarrator(seconds_per_word=0.3))(EVENT, ctx)
+    again = FakeNarrator(seconds_per_word=0.3)
+    resumed = context_for(REQUEST, tmp_path / "again", script=script_with(*PHARMA_LINES), storage=ctx.storage)  # type: ignore[arg-type]
+    resumed.checkpoints = ctx.checkpoints
+
+    await build_handler(Settings(), again)(EVENT, resumed)
+
+    assert again.calls == []
     assert timings_in(resumed) == timings_in(ctx)

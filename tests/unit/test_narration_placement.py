@@ -4,23 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.narration.placement import GAP_S, Placed, faster_speed, mix_args, start_for
-
-
-def test_a_segment_that_fits_is_not_re_spoken() -> None:
-    assert faster_speed(speed=1.0, base_speed=1.0, spoken_s=3.9, window_s=4.0) is None
-
-
-def test_an_overlong_segment_is_re_spoken_fast_enough_to_fit() -> None:
-    faster = faster_speed(speed=1.0, base_speed=1.0, spoken_s=5.0, window_s=4.0)
-
-    assert faster is not None
-    assert 1.25 <= faster <= 1.35
-
-
-def test_re_speaking_never_goes_past_the_speed_limit() -> None:
-    assert faster_speed(speed=1.45, base_speed=1.45, spoken_s=20.0, window_s=5.0) == 2.0
-    assert faster_speed(speed=2.0, base_speed=1.45, spoken_s=20.0, window_s=5.0) is None
+from services.narration.placement import GAP_S, Placed, mix_args, start_for
 
 
 def test_a_segment_starts_at_its_window_when_the_voice_is_free() -> None:

@@ -22,4 +22,4 @@ def test_an_unknown_voice_name_falls_back_to_the_default() -> None:
 def test_speed_scales_the_words_per_minute_and_text_goes_in_on_stdin() -> None:
     argv = espeak_argv(speed=1.45, voice="nova", out=Path("seg.wav"))
 
-    assert argv == ["espeak-ng", "-v", "en-us+f3", "-s", "254", "-w", "seg.wav", "--stdin"]
+    assert argv == ["espeak-ng", "-v", "en-us+f3", "-s", "218", "-w", "seg.wav", "--stdin"]

@@ -81,7 +81,7 @@ class FakeLedger:
     async def get_job(self, job_id: str) -> Job | None:
         return self.job if job_id == self.job.job_id else None
 
-    async def reset_for_retry(self, job: Job) -> bool:
+    async def reset_for_retry(self, job: Job, *, max_active: int | None = None) -> bool:
         if self.job.status != "failed":
             return False
         self.resets += 1

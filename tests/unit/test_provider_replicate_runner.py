@@ -6,12 +6,14 @@ import asyncio
 
 import pytest
 from replicate.client import Client
+from replicate.exceptions import ReplicateError
 
 from shared.config import Settings
 from shared.errors import JobCancelled, PermanentError, TransientError
 from shared.providers.base import MemoryCheckpoints, never_cancelled
-from shared.providers.replicate_client import replicate_client
-from shared.providers.replicate_runner import run_prediction
+from shared.providers.replicate_client import Throttled, replicate_client
+from shared.providers.replicate_runner import _CREATE_ATTEMPTS as CREATE_ATTEMPTS
+from shared.providers.replicate_runner import create_retry, run_prediction
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 
 MODEL = "google/veo-3.1"
@@ -123,6 +125,17 @@ async def test_a_throttle_that_never_ends_is_transient(fake):
         await run(fake)
 
     assert fake.stats.creates[MODEL] == 0
+    assert fake.stats.throttled == CREATE_ATTEMPTS  # bounded: tried exactly that many times, then given up
+
+
+def test_a_create_retry_waits_the_servers_own_time_capped_and_gives_up_on_what_is_not_worth_it():
+    assert create_retry(Throttled(0.25)) == 0.25
+    assert create_retry(Throttled(600.0)) == 30.0
+    assert create_retry(Throttled(None)) is True  # no hint: stamina's jittered exponential backoff
+    assert create_retry(ReplicateError(status=503, detail="busy")) is True
+    assert create_retry(ReplicateError(status=429, detail="retry in ~7s")) == 7.0
+    assert create_retry(ReplicateError(status=422, detail="bad input")) is False
+    assert create_retry(ValueError("not a transport problem")) is False
 
 
 async def test_a_content_policy_refusal_is_permanent_in_plain_words(fake):

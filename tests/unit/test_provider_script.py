@@ -20,6 +20,7 @@ GPT5 = "openai/gpt-5.6-terra"
 PHARMA = AdRequest(
     brief="30-second spot for an allergy drug, calm morning mood", ad_type="pharmaceutical", brand="Claritex",
     side_effects="drowsiness, dry mouth and headache", duration_s=30,
+    prescribing_info_url="https://claritex.example/pi", phone="1-800-555-0199",
 )  # fmt: skip
 
 
@@ -41,6 +42,7 @@ def test_the_prompt_states_the_constraints_and_the_schema():
     assert "Aspect ratio: 16:9" in prompt
     assert "drowsiness, dry mouth and headache" in prompt
     assert '"safety"' in prompt
+    assert "Fixed closing JSON: " in prompt
     assert '"NarrationSegment"' in prompt
 
 
@@ -60,7 +62,8 @@ async def test_a_pharma_script_comes_back_valid_with_a_safety_segment(fake):
 
     assert drafted.script.duration_s == 30
     assert drafted.script.ad_type == "pharmaceutical"
-    assert drafted.script.narration[-1].kind == "safety"
+    assert [s.kind for s in drafted.script.narration][-2:] == ["safety", "provision"]
+    assert drafted.script.safety_text == PHARMA.side_effects
     assert drafted.cost_usd > 0
     assert fake.stats.creates[GPT5] == 1
 

@@ -13,7 +13,6 @@ from shared.errors import PermanentError
 from shared.providers.media_fit import fit_clip_args, fit_track_args
 from shared.providers.secrets import secret_value, with_provider_secrets
 from shared.providers.selection import wants_real
-from shared.retry import retry_async
 
 KEY = SecretStr("r8_key")
 
@@ -118,17 +117,3 @@ def test_keys_are_filled_from_named_secrets_and_a_local_key_wins():
 def test_a_missing_secret_fails_without_showing_any_value():
     with pytest.raises(PermanentError, match="could not read the provider secret 'prod/none'"):
         with_provider_secrets(Settings(replicate_secret_name="prod/none"), secrets_manager=FakeSecretsManager({}))
-
-
-async def test_retry_async_honours_the_errors_own_wait_and_stops_at_its_bound():
-    calls = []
-
-    async def flaky():
-        calls.append(1)
-        raise TimeoutError
-
-    with pytest.raises(TimeoutError):
-        await retry_async(flaky, attempts=3, base_s=0.001, max_s=0.01, retry_on=lambda e: True,
-                          wait_hint_s=lambda e: 0.001)  # fmt: skip
-
-    assert len(calls) == 3

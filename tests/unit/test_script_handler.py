@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.script.handler import build_handler
-from services.script.planner import PlannerScriptWriter
+from services.script.planner import PlannerScriptWriter, plan
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import make_event
@@ -69,3 +69,62 @@ async def test_a_script_of_the_wrong_length_is_a_permanent_error(tmp_path: Path)
 
     with pytest.raises(PermanentError, match="runs 10s but the ad must run 20s"):
         await handle(EVENT, context_for(REQUEST, tmp_path))
+
+
+PHARMA = AdRequest(
+    brief="A calm spot for Claritex allergy tablets", ad_type="pharmaceutical", brand="Claritex", duration_s=40,
+    side_effects="Claritex may cause drowsiness and dry mouth. Do not take it with alcohol.",
+    prescribing_info_url="https://claritex.example/pi", phone="1-800-555-0199",
+)  # fmt: skip
+
+
+class _EditingWriter:
+    """The planner's script with one edit a careless writer might make."""
+
+    name = "fake"
+
+    def __init__(self, edit: str) -> None:
+        self.edit = edit
+
+    async def write(self, request: AdRequest, **_: object) -> Drafted:
+        script = plan(request)
+        narration = list(script.narration)
+        if self.edit == "shortened":
+            page = next(k for k, s in enumerate(narration) if s.kind == "safety")
+            narration[page] = narration[page].model_copy(update={"text": "Claritex may cause drowsiness."})
+        elif self.edit == "faster":
+            narration = [s.model_copy(update={"speed": 1.3}) if s.kind == "safety" else s for s in narration]
+        elif self.edit == "no phone":
+            narration = [s for s in narration if s.kind != "provision"]
+        update: dict[str, object] = {"narration": narration}
+        if self.edit == "paraphrased on screen":
+            update = {"safety_text": "May cause drowsiness or a dry mouth. Avoid alcohol."}
+        return Drafted(script=script.model_copy(update=update))
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        ("shortened", "the side effects exactly as given"),
+        ("paraphrased on screen", "safety_text (the on-screen statement)"),
+        ("faster", "speed 1.0"),
+        ("no phone", "1-800-555-0199"),
+    ],
+)
+async def test_a_script_that_alters_the_statement_is_refused_before_any_paid_stage(
+    tmp_path: Path, edit: str, reason: str
+) -> None:
+    ctx = context_for(PHARMA, tmp_path)
+    handle = build_handler(Settings(), _EditingWriter(edit))
+
+    with pytest.raises(PermanentError, match="does not keep the major statement verbatim") as raised:
+        await handle(EVENT, ctx)
+
+    assert reason in str(raised.value)
+    assert ctx.storage.objects == {}  # type: ignore[attr-defined]  # no script stored: nothing downstream starts
+
+
+async def test_the_planners_pharmaceutical_script_keeps_the_statement(tmp_path: Path) -> None:
+    result = await build_handler(Settings(), PlannerScriptWriter(Settings()))(EVENT, context_for(PHARMA, tmp_path))
+
+    assert result.event_type == "script.completed"

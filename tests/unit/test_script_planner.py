@@ -8,8 +8,11 @@ import pytest
 
 from services.script.planner import plan
 from services.script.scenes import ON_SCREEN_MAX_CHARS
+from services.script.statement_check import statement_problems
 from services.script.timeline import CALM_WORDS_PER_S
+from shared.provision import provision, shortest_ad_s
 from shared.request import AdRequest
+from shared.statement import FAST_SPEED, MIN_WPM, normalise, spoken_words, text_layout
 
 SIDE_EFFECTS = (
     "Common side effects include drowsiness, dry mouth, headache and nausea. Do not take with alcohol. "
@@ -23,8 +26,16 @@ def pharma(**overrides: object) -> AdRequest:
         "brief": "30-second spot for an allergy drug, calm morning mood, brand Claritex",
         "ad_type": "pharmaceutical",
         "side_effects": SIDE_EFFECTS,
+        "prescribing_info_url": "https://www.claritex.example/pi",
+        "phone": "1-800-555-0199",
+        "duration_s": 50,
     }
     return AdRequest.model_validate(fields | overrides)
+
+
+def shortest(statement: str = SIDE_EFFECTS, frame: tuple[int, int] = (1920, 1080)) -> int:
+    end_card = provision(url="https://www.claritex.example/pi", phone="1-800-555-0199", print_reference=None)
+    return shortest_ad_s(statement, end_card, text_layout(frame))
 
 
 def general(**overrides: object) -> AdRequest:
@@ -43,15 +54,47 @@ def test_scene_durations_add_up_exactly_to_the_requested_length(duration_s: int)
     assert round(sum(s.duration_s for s in script.scenes), 6) == duration_s
 
 
-def test_a_pharmaceutical_script_reads_the_side_effects_fast_at_the_end() -> None:
+def test_a_pharmaceutical_script_reads_the_statement_verbatim_at_the_calm_pace_at_the_end() -> None:
     script = plan(pharma())
 
-    safety = [s for s in script.narration if s.kind == "safety"]
-    assert len(safety) == 1
-    assert safety[0].speed == pytest.approx(1.45)
-    assert safety[0].start_s >= script.duration_s / 2
-    assert safety[0].text.startswith("Common side effects include drowsiness")
-    assert script.safety_text == SIDE_EFFECTS
+    pages = [s for s in script.narration if s.kind == "safety"]
+    assert " ".join(p.text for p in pages) == normalise(SIDE_EFFECTS)
+    assert script.safety_text == normalise(SIDE_EFFECTS)
+    assert {s.speed for s in script.narration} == {1.0}
+    assert all(spoken_words(p.text) * 60 / (p.end_s - p.start_s) <= MIN_WPM + 0.5 for p in pages)
+    assert pages[0].start_s >= max(s.end_s for s in script.narration if s.kind == "narration")
+    assert script.narration[-1].kind == "provision"
+    assert statement_problems(script, pharma()) == []
+
+
+def test_the_statement_plays_over_scenes_without_text_and_without_a_cut_faster_than_the_rest() -> None:
+    script = plan(pharma())
+    pages = [s for s in script.narration if s.kind == "safety"]
+    starts = script.scene_starts()
+    during = [(start, scene) for start, scene in zip(starts, script.scenes, strict=True)
+              if start + scene.duration_s > pages[0].start_s and start < pages[-1].end_s]  # fmt: skip
+    cuts_during = sum(1 for start, _ in during if pages[0].start_s < start < pages[-1].end_s)
+    before = [start for start in starts if 0 < start < pages[0].start_s]
+
+    assert all(scene.on_screen_text == "" for _, scene in during)
+    assert cuts_during / (pages[-1].end_s - pages[0].start_s) <= len(before) / pages[0].start_s
+
+
+def test_the_end_card_speaks_and_shows_the_adequate_provision() -> None:
+    script = plan(pharma(print_reference="Health Monthly, May 2026"))
+
+    spoken = script.narration[-1].text
+    for element in ("Ask your doctor or pharmacist", "claritex.example/pi", "1-800-555-0199", "Health Monthly"):
+        assert element in spoken
+        assert any(element in line for line in script.end_card)
+    assert script.scenes[-1].on_screen_text == ""
+
+
+def test_the_faster_safety_pace_is_an_opt_in_that_speeds_only_the_statement() -> None:
+    script = plan(pharma(safety_pace="fast"))
+
+    assert {s.speed for s in script.narration if s.kind == "safety"} == {FAST_SPEED}
+    assert {s.speed for s in script.narration if s.kind != "safety"} == {1.0}
 
 
 def test_a_general_script_has_no_safety_reading_or_text() -> None:
@@ -59,20 +102,21 @@ def test_a_general_script_has_no_safety_reading_or_text() -> None:
 
     assert all(s.kind == "narration" for s in script.narration)
     assert script.safety_text == ""
+    assert script.end_card == []
 
 
-def test_side_effects_too_long_for_the_window_are_shortened_to_fit_the_fast_read() -> None:
-    long_text = " ".join([SIDE_EFFECTS] * 4)
-    script = plan(pharma(side_effects=long_text, duration_s=20))
+@pytest.mark.parametrize("frame", [("16:9", (1920, 1080)), ("9:16", (1080, 1920)), ("1:1", (1080, 1080))])
+def test_a_long_statement_is_never_shortened_it_gets_the_time_it_needs(frame: tuple[str, tuple[int, int]]) -> None:
+    long_text = f"{SIDE_EFFECTS} Tell your doctor about all the medicines you take, including vitamins."
+    needed = shortest(long_text, frame[1])
+    script = plan(pharma(side_effects=long_text, duration_s=needed, aspect_ratio=frame[0]))
 
-    safety = next(s for s in script.narration if s.kind == "safety")
-    budget = (safety.end_s - safety.start_s) * CALM_WORDS_PER_S * safety.speed
-    assert len(safety.text.split()) <= budget
-    assert safety.text.endswith("See full safety information.")
-    assert script.safety_text == long_text
+    assert " ".join(s.text for s in script.narration if s.kind == "safety") == normalise(long_text)
+    assert round(sum(s.duration_s for s in script.scenes), 6) == needed
+    assert all(s.end_s <= needed for s in script.narration)
 
 
-@pytest.mark.parametrize("request_", [pharma(), general(), pharma(duration_s=8), general(duration_s=60)])
+@pytest.mark.parametrize("request_", [pharma(), general(), pharma(duration_s=shortest()), general(duration_s=60)])
 def test_narration_windows_sit_inside_the_ad_in_order_without_overlap(request_: AdRequest) -> None:
     script = plan(request_)
 
@@ -128,13 +172,20 @@ def test_every_scene_names_a_setting_and_a_camera_move() -> None:
 
     assert all(scene.setting for scene in script.scenes)
     assert all(
-        any(m in s.visual_prompt for m in ("push-in", "orbit", "handheld", "tracking", "locked-off", "slider"))
+        any(
+            m in s.visual_prompt
+            for m in ("push-in", "orbit", "handheld", "tracking", "locked-off", "slider", "steady wide shot")
+        )
         for s in script.scenes
     )
 
 
 def test_an_ad_without_voice_over_has_no_narration() -> None:
-    script = plan(pharma(narration=False))
+    script = plan(general(narration=False))
 
     assert (script.needs_narration, script.narration) == (False, [])
-    assert script.safety_text == SIDE_EFFECTS
+
+
+def test_a_pharmaceutical_ad_cannot_go_without_voice_over() -> None:
+    with pytest.raises(ValueError, match="narration must be true"):
+        pharma(narration=False)

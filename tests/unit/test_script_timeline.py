@@ -1,10 +1,8 @@
-"""Timeline arithmetic and disclosure shortening for the local planner."""
+"""Timeline arithmetic for the local planner (the statement's own is tested in test_statement_timeline)."""
 
 from __future__ import annotations
 
-from services.script.timeline import SAFETY_TAIL, scene_durations, shorten_disclosure, speech_window
-
-TEXT = "May cause drowsiness, dry mouth and headache. Do not drive until you know how it affects you. Rarely, rash."
+from services.script.timeline import scene_durations, speech_window
 
 
 def test_durations_follow_the_weights_and_sum_exactly() -> None:
@@ -16,19 +14,3 @@ def test_a_speech_window_leaves_a_breath_after_the_cut_and_before_the_next() -> 
     window = speech_window(10.0, 16.0)
 
     assert (window.start_s, window.end_s) == (10.3, 15.8)
-
-
-def test_a_disclosure_that_fits_is_read_whole() -> None:
-    assert shorten_disclosure(TEXT, 40) == TEXT
-
-
-def test_a_disclosure_is_cut_at_a_sentence_and_points_to_the_full_text() -> None:
-    assert shorten_disclosure(TEXT, 12) == f"May cause drowsiness, dry mouth and headache. {SAFETY_TAIL}"
-
-
-def test_a_first_sentence_too_long_is_cut_at_a_clause() -> None:
-    assert shorten_disclosure(TEXT, 8) == f"May cause drowsiness. {SAFETY_TAIL}"
-
-
-def test_a_tiny_budget_still_reads_the_first_words() -> None:
-    assert shorten_disclosure(TEXT, 3) == "May cause drowsiness."

@@ -12,13 +12,14 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 
-from services.gateway.errors import error_spec
+from services.gateway.errors import error_spec, too_many_active_jobs
 from services.gateway.schemas import JobPage, JobView
 from services.gateway.views import job_summary, job_view
 from shared.config import Settings
 from shared.connections import Connections
 from shared.events import make_event
 from shared.job import Job
+from shared.ledger import TooManyActiveJobs
 from shared.recovery import resume_failed_job
 
 _NOT_FOUND = {404: error_spec("No such job for this user")}
@@ -93,7 +94,7 @@ async def cancel_job(
     "/jobs/{job_id:str}/retry",
     status_code=202,
     summary="Retry a failed job from its failed stage(s)",
-    responses={**_NOT_FOUND, **_CONFLICT},
+    responses={**_NOT_FOUND, **_CONFLICT, 429: error_spec("Too many active jobs")},
 )
 async def retry_job(
     job_id: FromPath[str],
@@ -102,7 +103,10 @@ async def retry_job(
     settings: NamedDependency[Settings],
 ) -> JobView:
     job = await owned_job(conn, user_id, job_id)
-    reset = await resume_failed_job(conn.ledger, conn.bus, conn.storage, job)
+    try:
+        reset = await resume_failed_job(conn.ledger, conn.bus, conn.storage, job, max_active=settings.max_active_jobs)
+    except TooManyActiveJobs as exc:
+        raise too_many_active_jobs(settings) from exc
     if reset is None:
         raise ClientException(status_code=409, detail=f"only a failed job can be retried (this one is {job.status})")
     return await job_view(reset, conn.storage, presign_ttl_s=settings.presign_ttl_s)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, HTTPException, ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.params import HeaderParameter, JSONBody
 
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec
+from services.gateway.errors import error_spec, too_many_active_jobs
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
 from services.gateway.views import links_for
 from shared.config import Settings
@@ -20,12 +20,6 @@ from shared.events import make_event, new_correlation_id
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, TooManyActiveJobs
 from shared.webhook_target import WebhookPolicy, WebhookRefused, check_at_submit
-
-RETRY_AFTER_S = 30
-
-
-class TooManyActiveJobsError(HTTPException):
-    status_code = 429
 
 
 def _still_waiting(job: Job) -> bool:
@@ -80,10 +74,7 @@ async def generate(
             max_active=settings.max_active_jobs,
         )
     except TooManyActiveJobs as exc:
-        raise TooManyActiveJobsError(
-            detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
-        ) from exc
+        raise too_many_active_jobs(settings) from exc
     except IdempotencyConflict as exc:
         raise ClientException(
             status_code=409, detail="this Idempotency-Key was already used with a different request body"

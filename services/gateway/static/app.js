@@ -1,5 +1,6 @@
-// PharmaGen web page: plain fetch + EventSource. EventSource cannot send headers, so the SSE stream
-// (and only it) takes the key as ?access_token=; everything else sends Authorization: Bearer.
+// PharmaGen web page: plain fetch + EventSource. The API key only ever travels in the Authorization
+// header; EventSource cannot send headers, so the progress stream opens with a short-lived stream token
+// for that one job (POST …/stream-token), and a fresh one each time the server asks it to reconnect.
 "use strict";
 const API = "/api/v1";
 const $ = (id) => document.getElementById(id);
@@ -19,7 +20,9 @@ async function api(path, options = {}) {
 function requestFromForm(form) {
   const data = new FormData(form);
   const body = { brief: data.get("brief"), ad_type: data.get("ad_type"), narration: $("narration").checked };
-  for (const name of ["brand", "side_effects", "voice", "music_mood", "webhook_url", "aspect_ratio", "resolution"]) {
+  const fields = ["brand", "side_effects", "voice", "music_mood", "webhook_url", "aspect_ratio", "resolution",
+    "prescribing_info_url", "phone", "print_reference", "compliance"];
+  for (const name of fields) {
     const value = (data.get(name) || "").trim();
     if (value) body[name] = value;
   }
@@ -36,7 +39,7 @@ async function submitBrief(event) {
   try {
     const job = await api("/generate", { method: "POST", body: JSON.stringify(requestFromForm(event.target)) });
     await loadJobs();
-    watch(job.job_id);
+    await watch(job.job_id);
   } catch (error) {
     const fields = (error.body && error.body.errors) || [];
     $("form-errors").textContent = fields.length
@@ -56,7 +59,7 @@ async function loadJobs() {
     button.type = "button";
     button.textContent = "Watch";
     button.setAttribute("aria-label", `Watch job ${job.job_id}`);
-    button.addEventListener("click", () => watch(job.job_id));
+    button.addEventListener("click", () => watch(job.job_id).catch((error) => { $("job-error").textContent = error.message; }));
     item.append(`${job.brief.slice(0, 60)} — ${job.status} (${job.progress} %)`, button);
     list.append(item);
   }
@@ -94,18 +97,48 @@ async function showResult(jobId) {
   $("download-captions").hidden = !job.outputs.captions_download_url;
 }
 
-function watch(jobId) {
+const STATUS_MARK = { pass: "✓ pass", fail: "✗ fail", warn: "! warning", not_applicable: "– n/a" };
+
+async function showCompliance(jobId) {
+  let report;
+  try {
+    report = await api(`/jobs/${jobId}/compliance`);
+  } catch (error) {
+    return; // no report (the job ended before the composer)
+  }
+  $("compliance-report").hidden = false;
+  $("compliance-verdict").textContent = report.passed
+    ? `Passed every rule that applies to this ${report.ad_type} ad.`
+    : `Failed: ${report.failing.join(", ")}.`;
+  const list = $("compliance-rules");
+  list.replaceChildren();
+  for (const rule of report.rules) {
+    const item = document.createElement("li");
+    item.dataset.status = rule.status;
+    const mark = document.createElement("strong");
+    mark.textContent = `${STATUS_MARK[rule.status] || rule.status} ${rule.id}`;
+    item.append(mark, ` ${rule.title}: ${rule.measured} (needs ${rule.threshold}; ${rule.citation})`);
+    list.append(item);
+  }
+  $("compliance-note").textContent = report.not_checked;
+}
+
+async function watch(jobId) {
   if (stream) stream.close();
   currentJob = jobId;
   $("result").hidden = true;
-  const url = `${API}/jobs/${jobId}/events?access_token=${encodeURIComponent(key())}`;
-  stream = new EventSource(url);
+  $("compliance-report").hidden = true;
+  const grant = await api(`/jobs/${jobId}/stream-token`, { method: "POST" });
+  if (currentJob !== jobId) return;
+  stream = new EventSource(`${API}/jobs/${jobId}/events?token=${encodeURIComponent(grant.token)}`);
   stream.addEventListener("status", (event) => render(JSON.parse(event.data)));
+  stream.addEventListener("reconnect", () => { stream.close(); watch(jobId); });
   stream.addEventListener("end", async (event) => {
     stream.close();
     const job = JSON.parse(event.data);
     render(job);
     if (job.status === "completed") await showResult(jobId);
+    if (["completed", "failed"].includes(job.status)) await showCompliance(jobId);
     await loadJobs();
   });
 }
@@ -114,7 +147,7 @@ async function act(action) {
   if (!currentJob) return;
   try {
     await api(`/jobs/${currentJob}/${action}`, { method: "POST" });
-    watch(currentJob);
+    await watch(currentJob);
   } catch (error) {
     $("job-error").textContent = error.message;
   }

@@ -87,9 +87,7 @@ module "compute" {
   stage_scaling               = var.stage_scaling
   default_stage_scaling       = var.default_stage_scaling
   gateway_scaling             = var.gateway_scaling
-  environment = merge({
-    PHARMAGEN_PUBLIC_BASE_URL = "https://${var.site_aliases[0]}"
-  }, var.environment)
+  environment                 = var.environment
 }
 
 module "cdn" {

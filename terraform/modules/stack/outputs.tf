@@ -6,7 +6,6 @@ output "service_settings" {
   value = {
     AWS_REGION                      = var.region
     PHARMAGEN_RESOURCE_PREFIX       = var.name_prefix
-    PHARMAGEN_PUBLIC_BASE_URL       = "https://${var.site_aliases[0]}"
     PHARMAGEN_REPLICATE_SECRET_NAME = module.secrets.names["replicate"]
     PHARMAGEN_OPENAI_SECRET_NAME    = module.secrets.names["openai"]
   }
