@@ -59,7 +59,7 @@ format: setup ## apply ruff's formatting and fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup $(CHECKOV_STAMP) lint ## set up, lint and run the whole test suite (unit, media, integration, e2e)
+test: setup $(CHECKOV_STAMP) lint ## set up, lint and run the whole test suite (unit, media, infra, integration, e2e)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-unit: setup ## unit and media tests only
@@ -86,7 +86,7 @@ topology: setup ## export the topology for terraform (terraform/topology.json)
 	$(BIN)/python -m tools.topology_export
 
 tf-validate: setup ## terraform fmt/validate offline, the per-stage plan and the topology export check
-	$(BIN)/pytest -q tests/unit/test_terraform_static.py tests/unit/test_terraform_per_stage.py tests/unit/test_topology_export.py
+	$(BIN)/pytest -q tests/infra -m "not checkov"
 
 tf-emulator: setup ## apply the messaging and storage modules to the emulator and check them
 	$(BIN)/pytest -q -m integration tests/integration/test_terraform_apply.py

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.stack_harness import start_stack, wait_until_ended
+from tests.harness.stack import start_stack, wait_until_ended
 from tools.local.demo import DEMO_BRIEF
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from shared.topology import JOB_STAGES
 from tests.chaos.conftest import STACK_ENV, brief
-from tests.chaos.harness import TERMINAL, ledger_job, queue_depth, start_fake_providers, submit
-from tests.stack_harness import RunningStack, start_stack
+from tests.harness.fakes import start_fake_providers
+from tests.harness.observe import TERMINAL, ledger_job, queue_depth, submit
+from tests.harness.stack import RunningStack, start_stack
 
 SAMPLE_EVERY_S = 1.0
 

@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 
 from shared.config import Settings
-from tests.fakes.fake_processes import FakeProviders, running_fakes
-from tests.stack_harness import start_stack
+from tests.harness.fakes import FakeProviders, running_fakes
+from tests.harness.stack import start_stack
 from tools.local.demo import DEMO_BRIEF
 
 DEFAULTS = Settings()  # the default model of each stage

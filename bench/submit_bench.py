@@ -22,7 +22,7 @@ from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.events import make_event
 from shared.request import AdRequest
-from tests.fakes.gateway_process import running_gateway
+from tests.harness.gateway import running_gateway
 from tools.local.bootstrap import bootstrap
 from tools.local.emulator import start_emulator
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from shared.config import Settings
 from tools.local.bootstrap import Created, bootstrap
 from tools.local.emulator import Emulator, start_emulator
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")

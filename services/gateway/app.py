@@ -134,9 +134,12 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
         lifespan=[own_connections],
         state=State(
             {
-                "settings": settings, "authenticator": authenticator, "key_store": None,
-                "stream_tokens": stream_tokens, "model_notices": notices,
-            }  # fmt: skip
+                "settings": settings,
+                "authenticator": authenticator,
+                "key_store": None,
+                "stream_tokens": stream_tokens,
+                "model_notices": notices,
+            }
         ),
         exception_handlers={ValidationException: validation_error, HTTPException: http_error},
         request_max_body_size=MAX_BODY_BYTES,

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.chaos.harness import FakeProviders, Probe, purge_dlqs, start_fake_providers
-from tests.stack_harness import RunningStack, start_stack
+from tests.harness.fakes import FakeProviders, start_fake_providers
+from tests.harness.observe import Probe, purge_dlqs
+from tests.harness.stack import RunningStack, start_stack
 
 FULL = os.environ.get("CHAOS_FULL") == "1"
 USER_ID = "chaos-user"

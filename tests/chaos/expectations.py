@@ -12,8 +12,8 @@ from typing import Any
 
 from shared.config import Settings
 from shared.topology import ASSETS_BUCKET
-from tests.chaos.harness import ledger_job, log_records
-from tests.stack_harness import RunningStack
+from tests.harness.observe import ledger_job, log_records
+from tests.harness.stack import RunningStack
 
 MODELS = Settings()  # the default model of each stage (the chaos stack sets none)
 

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from tests.chaos.conftest import brief
-from tests.chaos.harness import FakeProviders, ledger_job, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import ledger_job, submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
 VEO = "google/veo-3.1"

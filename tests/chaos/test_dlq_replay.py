@@ -17,8 +17,10 @@ import pytest
 
 from tests.chaos.conftest import brief
 from tests.chaos.expectations import MODELS
-from tests.chaos.harness import FakeProviders, dlq_bodies, submit, wait_all
-from tests.stack_harness import REPO_ROOT, RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import dlq_bodies, submit, wait_all
+from tests.harness.processes import REPO_ROOT
+from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]  # ~85 s to exhaust the retries: too long for `make test`
 GENERAL_MUSIC = "for a TV ad"  # music_prompt(): "... for a pharmaceutical TV ad" for the other job

@@ -14,8 +14,9 @@ import pytest
 
 from tests.chaos.conftest import FULL, brief
 from tests.chaos.expectations import expected_calls, paid_calls
-from tests.chaos.harness import FakeProviders, Probe, completions_per_stage, publish, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import Probe, completions_per_stage, publish, submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench.load_bench import report, run_load
-from tests.chaos.harness import FakeProviders
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
 

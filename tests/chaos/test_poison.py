@@ -16,8 +16,9 @@ import pytest
 from shared.events import make_event
 from shared.topology import STAGES
 from tests.chaos.conftest import brief
-from tests.chaos.harness import FakeProviders, dlq_bodies, queue_url, restarts, service_pids, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import dlq_bodies, queue_url, restarts, service_pids, submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
 

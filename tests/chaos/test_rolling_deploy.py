@@ -13,8 +13,9 @@ import pytest
 
 from tests.chaos.conftest import FULL, brief
 from tests.chaos.expectations import expected_calls, paid_calls
-from tests.chaos.harness import FakeProviders, completions_per_stage, kill, restarts, service_pids, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import completions_per_stage, kill, restarts, service_pids, submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
 

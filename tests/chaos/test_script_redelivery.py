@@ -13,8 +13,9 @@ import pytest
 
 from tests.chaos.conftest import brief
 from tests.chaos.expectations import MODELS, expected_calls, paid_calls
-from tests.chaos.harness import FakeProviders, kill, ledger_job, running_owners, service_pids, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import kill, ledger_job, running_owners, service_pids, submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos]
 

@@ -8,8 +8,9 @@ import pytest
 
 from shared.topology import stage
 from tests.chaos.conftest import FULL, brief
-from tests.chaos.harness import FakeProviders, submit, wait_all
-from tests.stack_harness import RunningStack
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import submit, wait_all
+from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.chaos.conftest import FULL, USER_ID, brief
 from tests.chaos.expectations import MODELS, expected_calls, paid_calls
-from tests.chaos.harness import (
-    FakeProviders,
+from tests.harness.fakes import FakeProviders
+from tests.harness.observe import (
     Probe,
     all_ended,
     completions_per_stage,
@@ -26,7 +26,7 @@ from tests.chaos.harness import (
     submit,
     wait_all,
 )
-from tests.stack_harness import RunningStack
+from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
 TARGETS = ("script", "clips", "music", "composer")

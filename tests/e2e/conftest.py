@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.stack_harness import RunningStack, start_stack
+from tests.harness.stack import RunningStack, start_stack
 
 
 @pytest.fixture(scope="session")

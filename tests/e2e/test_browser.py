@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.gateway_process import RunningGateway, running_gateway
-from tests.stack_harness import RunningStack
+from tests.harness.gateway import RunningGateway, running_gateway
+from tests.harness.stack import RunningStack
 from tools.local.bootstrap import Created
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.stack import RunningStack
 from tests.media_probe import streams
-from tests.stack_harness import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.fake_processes import running_fakes
-from tests.stack_harness import REPO_ROOT, descendants, launcher_argv, launcher_env, start_stack, wait_for
+from tests.harness.fakes import running_fakes
+from tests.harness.processes import REPO_ROOT, descendants, wait_for
+from tests.harness.stack import launcher_argv, launcher_env, start_stack
 from tools.local.emulator import free_port
 from tools.local.stack import plan_services
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from shared.script import NarrationTrack, Script
+from tests.harness.stack import RunningStack, wait_until_ended
 from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
-from tests.stack_harness import RunningStack, wait_until_ended
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

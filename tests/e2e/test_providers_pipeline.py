@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,13 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from shared.config import Settings
 from shared.script import Script
+from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
-from tests.fakes.fake_processes import FakeProviders, running_fakes
+from tests.harness.fakes import FakeProviders, running_fakes
+from tests.harness.observe import service_pids
+from tests.harness.processes import wait_for
+from tests.harness.stack import RunningStack, start_stack, wait_until_ended
 from tests.media_probe import probe, streams
-from tests.stack_harness import RunningStack, start_stack, wait_until_ended
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -82,14 +84,6 @@ def submit(client: httpx.Client) -> str:
     return str(response.json()["job_id"])
 
 
-def wait_for(condition: Any, *, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def ledger_item(stack: RunningStack, job_id: str) -> dict[str, Any]:
     dynamodb: Any = stack.aws("dynamodb")
     item = dynamodb.get_item(TableName=JOBS_TABLE, Key={"job_id": {"S": job_id}}, ConsistentRead=True)["Item"]
@@ -109,14 +103,6 @@ def usage_jobs_in(usage: dict[str, Any]) -> int:
 
 def usage_jobs(client: httpx.Client) -> int:
     return usage_jobs_in(client.get("/api/v1/usage").json())
-
-
-def clips_worker_pids(stack: RunningStack) -> list[int]:
-    """The clips services this stack's launcher is running (its direct children only, not another stack's)."""
-    found = subprocess.run(
-        ["pgrep", "-P", str(stack.process.pid), "-f", r"services\.clips$"], check=False, capture_output=True, text=True
-    )
-    return [int(pid) for pid in found.stdout.split()]
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +143,7 @@ def test_each_paid_call_was_made_exactly_once(completed):
     assert completed["replicate"]["creates"] == {
         SCRIPT_MODEL: 1, VEO: len(script.scenes), MUSIC: 1, SPEECH: len(script.narration)
     }  # fmt: skip
-    assert completed["replicate"]["texts"] == [segment.text for segment in script.narration]
+    assert completed["replicate"]["texts"] == [speakable(segment.text) for segment in script.narration]
     assert completed["openai"]["requests"] == 0  # one token for everything: OpenAI is not called
     assert completed["replicate"]["token_leaks"] == 0  # no output download carried the token
 
@@ -176,7 +162,7 @@ def test_the_job_costs_the_sum_of_its_stage_costs_and_the_usage_shows_it(complet
 
 def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twice(provider_stack, fakes):
     fakes.replicate.configure(model_latency_s={VEO: 5.0})
-    (victim,) = clips_worker_pids(provider_stack)
+    (victim,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     with provider_stack.client() as client:
         job_id = submit(client)
         wait_for(lambda: fakes.veo_creates() == 1, timeout_s=60, what="the first veo prediction")
@@ -184,7 +170,7 @@ def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twi
         os.kill(victim, signal.SIGKILL)
         job = wait_until_ended(client, job_id, timeout_s=150)
     assert job["status"] == "completed", (job, provider_stack.log_tail())
-    (replacement,) = clips_worker_pids(provider_stack)
+    (replacement,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     assert replacement != victim
     assert fakes.veo_creates() == len(stored_script(provider_stack, job_id).scenes)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.topology import KEYS_TABLE
-from tests.fakes.gateway_process import REPO_ROOT, RunningGateway, running_gateway
-from tests.integration.runtime_harness import isolated_settings
+from tests.harness.gateway import RunningGateway, running_gateway
+from tests.harness.processes import REPO_ROOT
+from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import bootstrap
 from tools.ops.cli import app as ops_app
 

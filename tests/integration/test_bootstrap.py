@@ -10,7 +10,7 @@ import pytest
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.topology import STAGES
-from tests.integration.runtime_harness import isolated_settings
+from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import bootstrap, filter_policy
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ import pytest
 from shared.config import Settings
 from shared.events import ScriptCompletedPayload, make_event
 from shared.queue import Queue
+from tests.harness.runtime import Harness, eventually, harness, isolated_settings, running
 from tests.integration.passthrough import HANDLERS
-from tests.integration.runtime_harness import Harness, eventually, harness, isolated_settings, running
 
 pytestmark = pytest.mark.integration
 

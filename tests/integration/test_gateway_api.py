@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.ledger.usage import add_usage
 from shared.topology import USAGE_TABLE
-from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 import pytest
 
-from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from shared.config import Settings
 from shared.connections import connect
 from shared.request import AdRequest
 from shared.storage import job_prefix
-from tests.integration.runtime_harness import isolated_settings
+from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import Created, bootstrap
 from tools.ops.cli import app
 

@@ -15,8 +15,8 @@ from shared.events import Event, make_event
 from shared.stage import Handler, StageContext, StageResult
 from shared.topology import STAGES, stage
 from shared.worker import serve_stage
+from tests.harness.runtime import Harness, harness, isolated_settings
 from tests.integration.passthrough import HANDLERS
-from tests.integration.runtime_harness import Harness, harness, isolated_settings
 from tools.ops.depth import queue_depths
 from tools.ops.dlq import DeadLetter, DeadLetterQueue, open_dead_letter_queue
 from tools.ops.replay import Replayer

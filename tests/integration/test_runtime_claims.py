@@ -11,7 +11,7 @@ from shared.delivery import Delivery
 from shared.events import Event, ScriptCompletedPayload, dump_event, make_event
 from shared.stage import StageContext, StageResult
 from shared.topology import stage
-from tests.integration.runtime_harness import Harness, harness, isolated_settings, running
+from tests.harness.runtime import Harness, harness, isolated_settings, running
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from shared.errors import PermanentError, TransientError
 from shared.events import Event, dump_event, make_event
 from shared.job import Job
 from shared.stage import StageContext, StageResult
-from tests.integration.runtime_harness import (
+from tests.harness.runtime import (
     Harness,
     RecordingQueue,
     event_body,

@@ -15,8 +15,8 @@ import pytest
 
 from shared.config import Settings
 from shared.queue import Queue
-from tests.conftest import REPO_ROOT
-from tests.integration.runtime_harness import Harness, eventually, harness, isolated_settings
+from tests.harness.processes import REPO_ROOT
+from tests.harness.runtime import Harness, eventually, harness, isolated_settings
 from tools.local.emulator import Emulator
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE, STAGES, TOPIC_NAME, USAGE_TABLE
-from tests.unit.terraform_offline import TERRAFORM_DIR, init, require_offline_terraform, terraform
+from tests.infra.terraform_offline import TERRAFORM_DIR, init, require_offline_terraform, terraform
 from tools.local.emulator import DUMMY_CREDENTIALS, running_emulator
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

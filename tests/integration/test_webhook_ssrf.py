@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from shared.webhook_target import WebhookPolicy
-from tests.fakes.gateway_process import RunningGateway, running_gateway
+from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration

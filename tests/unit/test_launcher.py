@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from tests.stack_harness import REPO_ROOT, ProcessId, wait_for
+from tests.harness.processes import REPO_ROOT, ProcessId, wait_for
 from tools.local.stack import launcher_key
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.terraform_offline import ROOTS, TERRAFORM_DIR, init, require_offline_terraform, terraform
+from tests.infra.terraform_offline import ROOTS, TERRAFORM_DIR, init, require_offline_terraform, terraform
 
 pytestmark = pytest.mark.slow
 

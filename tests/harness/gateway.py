@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,9 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tools.local.emulator import free_port
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.harness.processes import free_port, python_module, spawn_until_ready, stop_process
 
 
 @dataclass(frozen=True)
@@ -50,31 +45,17 @@ def running_gateway(
     if not keys:
         del env["PHARMAGEN_API_KEYS"]
     base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "services.gateway"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log
-        )
-        try:
-            _wait_ready(base_url, proc, start_timeout_s, log_path)
-            yield RunningGateway(base_url=base_url, keys=keys)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
-
-def _wait_ready(base_url: str, proc: subprocess.Popen[bytes], timeout_s: float, log_path: Path) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gateway exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+    def ready() -> bool:
         try:
-            if httpx.get(f"{base_url}/ready", timeout=1.0).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/ready", timeout=1.0).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"gateway not ready within {timeout_s}s:\n{log_path.read_text()[-3000:]}")
+            return False
+
+    proc = spawn_until_ready(
+        python_module("services.gateway"), log_path=log_path, ready=ready, timeout_s=start_timeout_s, env=env
+    )
+    try:
+        yield RunningGateway(base_url=base_url, keys=keys)
+    finally:
+        stop_process(proc)

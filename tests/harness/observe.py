@@ -1,4 +1,4 @@
-"""What the chaos scenarios share: fake providers as processes, a probe on the topic, the ledger, the workers' pids.
+"""What whole-stack tests observe of a running stack: a probe on the topic, the ledger, queues, logs, workers' pids.
 
 Everything here observes the stack from outside, as an operator would: SQS/SNS/DynamoDB through
 boto3 against the emulator, the fakes' `/_fake/stats`, the launcher's JSON log lines, and /proc
@@ -10,87 +10,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import httpx
 from boto3.dynamodb.types import TypeDeserializer
 
 from shared.topology import ASSETS_BUCKET, JOB_STAGES, JOBS_TABLE, STAGES, TOPIC_NAME
-from tests.stack_harness import REPO_ROOT, RunningStack
-from tools.local.emulator import free_port
+from tests.harness.processes import ProcessId, children_of
+from tests.harness.stack import RunningStack
 
 TERMINAL = {"completed", "failed", "cancelled"}
-REPLICATE_TOKEN, OPENAI_KEY = "test-token", "sk-test"
-
-
-@dataclass
-class FakeProviders:
-    """The fake Replicate (scripted) and fake OpenAI, each its own process, as the stack's providers."""
-
-    replicate_url: str
-    openai_url: str
-    processes: list[subprocess.Popen[bytes]]
-
-    def env(self) -> dict[str, str]:
-        return {
-            "REPLICATE_API_TOKEN": REPLICATE_TOKEN,
-            "REPLICATE_BASE_URL": self.replicate_url,
-            "OPENAI_API_KEY": OPENAI_KEY,
-            "OPENAI_BASE_URL": f"{self.openai_url}/v1",
-        }
-
-    def stats(self) -> dict[str, Any]:
-        replicate = httpx.get(f"{self.replicate_url}/_fake/stats", timeout=10).json()
-        openai = httpx.get(f"{self.openai_url}/_fake/stats", timeout=10).json()
-        return {**replicate["creates"], "tts": openai["spoken"], "cancels": replicate["cancels"]}
-
-    def spoken_texts(self) -> Counter[str]:
-        """How often each text was sent to the speech model (each prediction is paid)."""
-        return Counter(httpx.get(f"{self.replicate_url}/_fake/stats", timeout=10).json()["texts"])
-
-    def configure(self, *, replicate: dict[str, Any] | None = None, openai: dict[str, Any] | None = None) -> None:
-        for url, changes in ((self.replicate_url, replicate), (self.openai_url, openai)):
-            if changes:
-                httpx.post(f"{url}/_fake/config", json=changes, timeout=10).raise_for_status()
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def start_fake_providers(log_dir: Path, *, latency_s: float = 0.05) -> FakeProviders:
-    replicate_port, openai_port = free_port(), free_port()
-    commands = [
-        [sys.executable, "-m", "tests.chaos.scripted_replicate", "--port", str(replicate_port),
-         "--latency-s", str(latency_s)],
-        [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(openai_port), "--token", OPENAI_KEY],
-    ]  # fmt: skip
-    processes = []
-    for i, argv in enumerate(commands):
-        with (log_dir / f"fake-{i}.log").open("wb") as log:
-            processes.append(subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT))
-    fakes = FakeProviders(f"http://127.0.0.1:{replicate_port}", f"http://127.0.0.1:{openai_port}", processes)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            fakes.stats()
-            return fakes
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                fakes.stop()
-                raise
-            time.sleep(0.2)
 
 
 @dataclass
@@ -192,18 +123,10 @@ def service_pids(stack: RunningStack) -> dict[int, str]:
     """pid → stage name of every stage service process the launcher runs now."""
     modules = {s.service_module: s.name for s in STAGES}
     found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == stack.process.pid and b"-m" in argv:
-            module = argv[argv.index(b"-m") + 1].decode()
-            if module in modules:
-                found[int(entry.name)] = modules[module]
+    for pid in children_of(stack.process.pid):
+        argv = known.cmdline.split() if (known := ProcessId.read(pid)) else []
+        if "-m" in argv[:-1] and (name := modules.get(argv[argv.index("-m") + 1])):
+            found[pid] = name
     return found
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shared.topology import STAGES
-from tests.unit.terraform_offline import TERRAFORM_DIR, init, require_offline_terraform, show_plan_json, terraform
+from tests.infra.terraform_offline import TERRAFORM_DIR, init, require_offline_terraform, show_plan_json, terraform
 
 pytestmark = pytest.mark.slow
 

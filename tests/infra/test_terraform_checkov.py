@@ -5,9 +5,9 @@ import subprocess
 
 import pytest
 
-from tests.unit.terraform_offline import REPO
+from tests.infra.terraform_offline import REPO
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.checkov]
 
 SCRIPT = REPO / "scripts" / "checkov.sh"
 
