@@ -1,6 +1,7 @@
 """What a set of finished jobs should have cost at the fakes, derived from their own scripts and logs.
 
-One script prediction and one music track per job, one Veo prediction per scene, and one speech
+One script prediction and one music track per job, one Veo prediction per scene (two for a scene over
+8 s), and one speech
 prediction per narration segment plus each re-speak the narration stage logged (the default models).
 """
 
@@ -10,6 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from services.clips.veo import shot_durations
 from shared.config import Settings
 from shared.topology import ASSETS_BUCKET
 from tests.harness.observe import ledger_job, log_records
@@ -32,7 +34,9 @@ def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
         script = script_of(stack, job_id)
         expected[MODELS.script_model] += 1
         expected[MODELS.music_model] += 1
-        expected[MODELS.video_model] += len(script["scenes"])
+        expected[MODELS.video_model] += sum(
+            len(shot_durations(MODELS.video_model, s["duration_s"])) for s in script["scenes"]
+        )
         expected[MODELS.narration_model] += len(script["narration"]) + respeaks[job_id]
     return expected
 

@@ -23,7 +23,7 @@ PHARMA = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
+    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
     "duration_s": 24,

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
+from services.clips.veo import shot_durations
 from shared.config import Settings
 from shared.script import Script
 from shared.statement import speakable
@@ -41,7 +42,7 @@ BRIEF = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
+    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
     "duration_s": 24,
@@ -140,8 +141,9 @@ def test_each_paid_call_was_made_exactly_once(completed):
     assert (len(script.scenes), len(script.narration)) == (2, 2)
     assert (SCRIPT_MODEL, MUSIC, SPEECH) == ("openai/gpt-5.6-terra", "stability-ai/stable-audio-2.5",
                                              "minimax/speech-2.8-hd")  # fmt: skip
+    shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)  # two for a scene over 8 s
     assert completed["replicate"]["creates"] == {
-        SCRIPT_MODEL: 1, VEO: len(script.scenes), MUSIC: 1, SPEECH: len(script.narration)
+        SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1, SPEECH: len(script.narration)
     }  # fmt: skip
     assert completed["replicate"]["texts"] == [speakable(segment.text) for segment in script.narration]
     assert completed["openai"]["requests"] == 0  # one token for everything: OpenAI is not called
@@ -172,7 +174,8 @@ def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twi
     assert job["status"] == "completed", (job, provider_stack.log_tail())
     (replacement,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     assert replacement != victim
-    assert fakes.veo_creates() == len(stored_script(provider_stack, job_id).scenes)
+    scenes = stored_script(provider_stack, job_id).scenes
+    assert fakes.veo_creates() == sum(len(shot_durations(VEO, scene.duration_s)) for scene in scenes)
 
 
 def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_more(provider_stack, fakes):
