@@ -155,7 +155,7 @@ def test_the_keyless_narration_is_the_neural_voice_not_the_fallback(finished):
     (track,) = streams(pharma["narration"], "audio")
     assert track["codec_name"] == "mp3"
     assert abs(float(probe(pharma["narration"])["format"]["duration"]) - pharma["script"].duration_s) <= 0.3
-    assert [s.kind for s in pharma["timings"].segments][-1] == "safety"
+    assert "safety" in [s.kind for s in pharma["timings"].segments]
 
 
 def test_the_general_ad_without_safety_text_has_no_isi_but_the_pharma_ad_draws_it(finished):

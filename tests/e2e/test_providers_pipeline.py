@@ -138,7 +138,7 @@ def test_the_ad_made_on_the_fakes_is_h264_and_aac_and_lasts_as_long_as_its_scrip
 
 def test_each_paid_call_was_made_exactly_once(completed):
     script: Script = completed["script"]
-    assert (len(script.scenes), len(script.narration)) == (2, 2)
+    assert (len(script.scenes), len(script.narration)) == (3, 3)  # the fake's script for this brief
     assert (SCRIPT_MODEL, MUSIC, SPEECH) == ("openai/gpt-5.6-terra", "stability-ai/stable-audio-2.5",
                                              "minimax/speech-2.8-hd")  # fmt: skip
     shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)  # two for a scene over 8 s
