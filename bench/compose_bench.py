@@ -33,6 +33,7 @@ from shared.config import Settings
 from shared.ffmpeg import ffmpeg, run_tool
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.script import NarrationSegment, Scene, Script
+from shared.statement import pages, text_layout
 
 SETTINGS = ["sunrise", "kitchen", "park", "clinic", "family"]
 TITLES = ["Mornings, reclaimed", "Breathe in the day", "Out the door", "Ask about Claritex", "Claritex. Clear days."]
@@ -51,14 +52,21 @@ def bench_script() -> Script:
               setting=setting, on_screen_text=TITLES[i])
         for i, setting in enumerate(SETTINGS)
     ]  # fmt: skip
+    # The statement in its pages over 12-24 s, then the end card: what a pharmaceutical ad draws.
+    paged = pages(SAFETY, text_layout((1920, 1080)))
+    step = 12.0 / len(paged)
+    statement = [NarrationSegment(text=page.text, kind="safety", start_s=12.0 + k * step, end_s=12.0 + (k + 0.9) * step)
+                 for k, page in enumerate(paged)]  # fmt: skip
     return Script(
         title="Claritex", brand="Claritex", ad_type="pharmaceutical", duration_s=30.0, scenes=scenes,
         narration=[
-            NarrationSegment(text="Allergies used to own my mornings. Now I take Claritex.", start_s=0.5, end_s=8.0),
-            NarrationSegment(text="Claritex. Clear days ahead.", start_s=10.0, end_s=14.0),
-            NarrationSegment(text=SAFETY, kind="safety", start_s=16.0, end_s=29.5, speed=1.4),
+            NarrationSegment(text="Allergies used to own my mornings. Now I take Claritex.", start_s=0.5, end_s=6.0),
+            NarrationSegment(text="Claritex. Clear days ahead.", start_s=7.0, end_s=11.0),
+            *statement,
+            NarrationSegment(text="Ask your doctor or pharmacist. Call 1-800-555-0199.", kind="provision",
+                             start_s=24.3, end_s=29.5),
         ],
-        safety_text=SAFETY,
+        safety_text=SAFETY, end_card=["Ask your doctor or pharmacist", "claritex.example/pi", "1-800-555-0199"],
     )  # fmt: skip
 
 
@@ -111,7 +119,8 @@ async def naive_composition(
     plan = overlay_plan(script, size)
     video = ffmpeg_python.input(str(joined)).video
     for band in plan.bands:
-        video = video.filter("drawbox", x=0, y=band.y, w="iw", h=band.height, color="black@0.62", t="fill",
+        video = video.filter("drawbox", x=band.x, y=band.y, w=band.width or "iw", h=band.height,
+                             color=f"black@{band.opacity:.2f}", t="fill",
                              enable=f"between(t,{band.start_s},{band.end_s})")  # fmt: skip
     for number, text in enumerate(plan.texts):
         textfile = work / f"naive-text-{number}.txt"

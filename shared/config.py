@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ProviderChoice = Literal["auto", "local", "replicate", "openai"]
@@ -76,14 +76,28 @@ class Settings(BaseSettings):
     max_active_jobs: int = Field(default=10, ge=1)
     cors_origins: str = ""  # comma-separated; empty → no CORS
     presign_ttl_s: int = 900
-    webhook_secret: SecretStr = SecretStr("pharmagen-dev-webhook-secret")
+    # Retired: webhooks are signed with each user's own secret (pharmagen-ops keys). A shared secret found
+    # in the environment outside dev stops every service at start-up (see `_no_shared_secret_outside_dev`).
+    webhook_secret: SecretStr | None = None
     webhook_kms_key_id: str | None = None  # the key webhook secrets are encrypted with; unset: the topology's alias
     key_cache_s: float = Field(default=30.0, ge=0)  # how long the gateway trusts a key lookup (revocation delay)
     stream_token_secret: SecretStr | None = None  # signs SSE stream tokens; required outside dev
     sse_max_streams_per_user: int = Field(default=5, ge=1)  # per gateway process
     sse_max_lifetime_s: float = Field(default=600.0, gt=0)  # then the stream ends with a reconnect hint
     sse_poll_s: float = Field(default=0.5, gt=0)  # one ledger read per job per period, whatever the streams
+    outbox_relay_s: float = Field(default=2.0, gt=0)  # how often each gateway relays unpublished submits
+    outbox_grace_s: float = Field(default=5.0, ge=0)  # a job younger than this is left to its own gateway
+    webhook_deadline_s: float = Field(default=10.0, gt=0)  # a whole webhook delivery, connect to last byte read
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
+
+    @model_validator(mode="after")
+    def _no_shared_secret_outside_dev(self) -> Settings:
+        if self.env != "dev" and self.webhook_secret is not None:
+            raise ValueError(
+                "PHARMAGEN_WEBHOOK_SECRET is set: outside dev no shared or default secret is accepted "
+                "(each user has their own webhook secret); refusing to start"
+            )
+        return self
 
     def name(self, base: str) -> str:
         """A topology resource name with this deployment's prefix."""

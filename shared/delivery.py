@@ -2,71 +2,35 @@
 
 The delivery guarantees live here, once:
 - a poison body or an unknown job is left for the DLQ (visibility 0, so redrive is quick), with a log line;
-- a duplicate of finished work re-publishes the stored completion event and acks;
-- work in progress elsewhere, a composer whose inputs are not ready, or an ended job is acked;
+- a refused claim is settled by `shared.refusal.decide` (duplicate of finished work: re-publish the
+  stored completion event and ack; work elsewhere, inputs not ready, job ended: ack; a silent owner: wait);
 - a permanent error fails the job at once; a transient one is retried by redelivery with a growing
   visibility timeout, and on the last allowed receive the job is marked failed before the DLQ takes it.
+What a stage means to the job (its requirements, whether it completes the job, whether it is a side
+stage) is read from its declaration in `shared.topology`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import math
-import random
-import shutil
-import tempfile
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import structlog
 
 from shared.asset_tags import mark_failed_assets
+from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
-from shared.events import Event, PoisonMessage, make_event, parse_event
+from shared.events import Event, JobCompletedPayload, PoisonMessage, make_event, parse_event
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
 from shared.queue import Message, Queue
-from shared.stage import Handler, SideHandler, StageContext, StageResult
+from shared.refusal import Ack, DeadLetter, Defer, LeaseFacts, decide
+from shared.stage import Handler, SideHandler, StageContext, StageResult, stage_context
 from shared.topology import Stage
-
-
-@dataclass(frozen=True)
-class RedeliveryBackoff:
-    """Visibility delay before a transient failure is retried: doubles per receive, with jitter."""
-
-    base_s: float
-    max_s: float
-
-    def delay_s(self, receive_count: int) -> int:
-        ceiling: float = min(self.max_s, self.base_s * 2.0 ** max(0, receive_count - 1))
-        return max(1, math.floor(ceiling * random.uniform(0.5, 1.0) + 0.5))  # noqa: S311 (jitter, not crypto)
-
-
-@dataclass
-class LedgerCheckpoints:
-    """Checkpoints persisted in the job's stage record, so a redelivery resumes paid work."""
-
-    conn: Connections
-    job_id: str
-    stage_name: str
-    owner: str
-    values: dict[str, str]
-
-    def get(self, key: str) -> str | None:
-        return self.values.get(key)
-
-    async def put(self, key: str, value: str) -> None:
-        if not await self.conn.ledger.put_checkpoint(
-            self.job_id, self.stage_name, owner=self.owner, key=key, value=value
-        ):
-            raise JobCancelled(f"lost the claim on {self.stage_name} while checkpointing {key}")
-        self.values[key] = value
 
 
 class Delivery:
@@ -81,8 +45,9 @@ class Delivery:
         self.queue = queue
         self.owner = owner
         settings = conn.settings
-        self.lease_s = settings.lease_s or float(stage.visibility_timeout_s)
-        self.heartbeat_s = settings.heartbeat_every_s or self.lease_s / 3
+        lease_s = settings.lease_s or float(stage.visibility_timeout_s)
+        heartbeat_s = settings.heartbeat_every_s or lease_s / 3
+        self.lease = Lease(conn.ledger, stage.name, owner, lease_s, heartbeat_s, stage.visibility_timeout_s)
         self.backoff = RedeliveryBackoff(settings.retry_base_s, settings.retry_max_s)
         self.log = structlog.get_logger().bind(stage=stage.name, queue=queue.name)
 
@@ -102,7 +67,7 @@ class Delivery:
             event.job_id,
             self.stage.name,
             owner=self.owner,
-            lease_s=self.lease_s,
+            lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
         )
@@ -113,36 +78,35 @@ class Delivery:
         await self._settle_refusal(claim, message, log)
 
     async def _settle_refusal(self, claim: Claim, message: Message, log: Any) -> None:
-        if claim.kind == "missing":
-            await self._leave_for_dlq(message, "message.unknown_job", "no such job in the ledger")
-            return
-        if claim.kind == "busy" and claim.job is not None and self._owner_seems_gone(claim.job):
-            # The owner stopped heartbeating. It may have died holding this very message, whose
-            # visibility runs out a moment before the lease does: acking would lose the job.
-            remaining_s = (claim.job.stage(self.stage.name).lease_expires_at or 0.0) - time.time()
-            log.info("stage.owner_silent", retry_in_s=math.ceil(max(0.0, remaining_s)) + 1)
-            await self.queue.set_visibility(message, math.ceil(max(0.0, remaining_s)) + 1)
-            return
-        if claim.kind == "done" and claim.job is not None:
-            stored = claim.job.completion_event(self.stage.name)
-            if stored is not None:
-                await self.conn.bus.publish(stored)
-            log.info("stage.duplicate_republished", republished=stored is not None)
-        else:
-            log.info("stage.not_claimed", reason=claim.kind)
-        await self.queue.delete(message)
-
-    def _owner_seems_gone(self, job: Job) -> bool:
-        """A live owner renews its lease every heartbeat, so it never has less than a lease minus a beat left."""
-        lease_expires_at = job.stage(self.stage.name).lease_expires_at or 0.0
-        return lease_expires_at - time.time() < self.lease_s - 2 * self.heartbeat_s
+        state = claim.job.stage(self.stage.name) if claim.job else None
+        decision = decide(
+            claim.kind,
+            lease=LeaseFacts(state.lease_expires_at if state else None, self.lease.lease_s, self.lease.heartbeat_s),
+            stored_event=claim.job.completion_event(self.stage.name) if claim.job else None,
+            now=time.time(),
+        )
+        match decision:
+            case DeadLetter(reason):
+                await self._leave_for_dlq(message, "message.unknown_job", reason)
+            case Defer(delay_s):
+                log.info("stage.owner_silent", retry_in_s=delay_s)
+                await self.queue.set_visibility(message, delay_s)
+            case Ack(reason, republish):
+                if republish is not None:
+                    await self.conn.bus.publish(republish)
+                if reason == "duplicate":
+                    log.info("stage.duplicate_republished", republished=republish is not None)
+                else:
+                    log.info("stage.not_claimed", reason=reason)
+                await self.queue.delete(message)
 
     async def _run_claimed(self, event: Event, job: Job, message: Message, log: Any) -> None:
         log.info("stage.started")
         started = time.monotonic()
+        checkpoints = dict(job.stage(self.stage.name).checkpoints)
         try:
-            async with self._heartbeat(job.job_id, message, log), self._workdir(job.job_id) as workdir:
-                ctx = self._context(job, workdir, log, checkpoints=dict(job.stage(self.stage.name).checkpoints))
+            async with self.lease.kept(job.job_id, self.queue, message, log), self._workdir(job.job_id) as path:
+                ctx = self._context(job, path, log, checkpoints=checkpoints)
                 result = await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
                 if result is None:
                     raise PermanentError(f"the {self.stage.name} stage produced no result")
@@ -167,18 +131,8 @@ class Delivery:
             correlation_id=job.correlation_id,
             generation=job.generation,
         )
-        if event.event_type == "job.completed":
-            payload = result.payload.model_dump()
-            recorded = await self.conn.ledger.complete_job(
-                job,
-                self.stage.name,
-                owner=self.owner,
-                job_status=self.stage.job_status_while_running,
-                event_json=event.model_dump_json(),
-                stage_cost_usd=result.cost_usd,
-                outputs={k: v for k, v in payload.items() if k.endswith("_key") and v},
-                video_duration_s=payload["duration_s"],
-            )
+        if self.stage.completes_job:
+            recorded = await self._complete_job(job, result, event)
         else:
             recorded = await self.conn.ledger.complete_stage(
                 job.job_id,
@@ -194,6 +148,22 @@ class Delivery:
         await self.conn.bus.publish(event)
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
         METRICS.stage_succeeded(self.stage.name, elapsed_s)
+
+    async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
+        """The stage declared to complete the job hands over the job's outputs with its outcome."""
+        outcome = result.payload
+        if not isinstance(outcome, JobCompletedPayload):
+            raise TypeError(f"the {self.stage.name} stage completes the job but returned {type(outcome).__name__}")
+        return await self.conn.ledger.complete_job(
+            job,
+            self.stage.name,
+            owner=self.owner,
+            job_status=self.stage.job_status_while_running,
+            event_json=event.model_dump_json(),
+            stage_cost_usd=result.cost_usd,
+            outputs=outcome.outputs(),
+            video_duration_s=outcome.duration_s,
+        )
 
     async def _fail_job(self, job: Job, reason: str, log: Any) -> None:
         log.warning("stage.failed", reason=reason)
@@ -212,7 +182,7 @@ class Delivery:
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired
 
     async def _retry_or_give_up(self, job: Job, message: Message, exc: Exception, log: Any) -> None:
-        reason = _describe(exc)
+        reason = describe(exc)
         if message.receive_count >= self.stage.max_receive_count:
             # The user reads a sentence; the cause (`reason`, in this log line) stays with the operators.
             log.warning("stage.kept_failing", reason=reason, attempts=message.receive_count)
@@ -230,34 +200,37 @@ class Delivery:
         await self.queue.set_visibility(message, delay_s)
 
     async def _run_side_stage(self, event: Event, message: Message, log: Any) -> None:
-        """A stage outside the job's work (the notifier): no claim, the handler must be idempotent."""
+        """A side stage (declared `in_job=False`, the notifier): no claim, the handler must be idempotent."""
         job = await self.conn.ledger.get_job(event.job_id)
         if job is None:
             await self._leave_for_dlq(message, "message.unknown_job", "no such job in the ledger")
             return
         try:
-            async with self._workdir(job.job_id) as workdir:
-                ctx = self._context(job, workdir, log, checkpoints={})
+            async with self._workdir(job.job_id) as path:
+                ctx = self._context(job, path, log, checkpoints={})
                 await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
         except PermanentError as exc:
             log.warning("stage.gave_up", reason=str(exc))
         except Exception as exc:
             if message.receive_count < self.stage.max_receive_count:
                 await self.queue.set_visibility(message, self.backoff.delay_s(message.receive_count))
-            log.warning("stage.retrying", reason=_describe(exc))
+            log.warning("stage.retrying", reason=describe(exc))
             return
         await self.queue.delete(message)
 
-    def _context(self, job: Job, workdir: Path, log: Any, *, checkpoints: dict[str, str]) -> StageContext:
-        return StageContext(
-            job=job,
+    def _context(self, job: Job, path: Path, log: Any, *, checkpoints: dict[str, str]) -> StageContext:
+        return stage_context(
+            job,
             storage=self.conn.storage,
-            checkpoints=LedgerCheckpoints(self.conn, job.job_id, self.stage.name, self.owner, checkpoints),
-            workdir=workdir,
             settings=self.conn.settings,
+            workdir=path,
+            checkpoints=LedgerCheckpoints(self.conn.ledger, job.job_id, self.stage.name, self.owner, checkpoints),
             cancelled=lambda: self._is_cancelled(job.job_id),
             log=log,
         )
+
+    def _workdir(self, job_id: str) -> Any:
+        return workdir(self.conn.settings.workdir, f"{self.stage.name}-{job_id[:12]}-")
 
     async def _leave_for_dlq(self, message: Message, event_name: str, error: str) -> None:
         self.log.error(
@@ -268,47 +241,3 @@ class Delivery:
     async def _is_cancelled(self, job_id: str) -> bool:
         job = await self.conn.ledger.get_job(job_id)
         return job is None or job.status == "cancelled"
-
-    @contextlib.asynccontextmanager
-    async def _heartbeat(self, job_id: str, message: Message, log: Any) -> AsyncIterator[None]:
-        """While the handler runs, keep the message invisible and the lease alive."""
-
-        async def beat() -> None:
-            while True:
-                await asyncio.sleep(self.heartbeat_s)
-                try:
-                    await self.queue.set_visibility(message, int(self.lease_s))
-                    if not await self.conn.ledger.extend_lease(
-                        job_id, self.stage.name, owner=self.owner, lease_s=self.lease_s
-                    ):
-                        log.warning("stage.lease_lost")
-                except Exception as exc:  # a missed beat is survivable; the next one may land
-                    log.warning("stage.heartbeat_failed", reason=_describe(exc))
-
-        if self.lease_s < self.stage.visibility_timeout_s:
-            # Until the first beat the message keeps the queue's (longer) timeout: a crash then
-            # would leave it hidden well past the lease. Align the two before the work starts.
-            await self.queue.set_visibility(message, int(self.lease_s))
-        task = asyncio.create_task(beat())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    @contextlib.asynccontextmanager
-    async def _workdir(self, job_id: str) -> AsyncIterator[Path]:
-        root = self.conn.settings.workdir
-        root.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f"{self.stage.name}-{job_id[:12]}-", dir=root))
-        try:
-            yield path
-        finally:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "the attempt ran past its time limit"
-    return f"{type(exc).__name__}: {exc}"[:400]

@@ -1,6 +1,7 @@
 """The event contract: one envelope, one typed payload per event type, JSON on the wire.
 
-Events are past-tense facts. `event_type` is both the pydantic discriminator and the SNS
+Events are past-tense facts. What a stage cost is not in its event: the ledger records it once,
+per stage (`StageResult.cost_usd`). `event_type` is both the pydantic discriminator and the SNS
 message attribute that filter policies route on. Payloads carry S3 keys, never media.
 Add fields, never rename them. A body that does not parse is a `PoisonMessage`.
 """
@@ -35,14 +36,12 @@ class ScriptCompletedPayload(_Payload):
     duration_s: float
     scene_count: int
     needs_narration: bool
-    cost_usd: float = 0.0
 
 
 class NarrationCompletedPayload(_Payload):
     audio_key: str
     timings_key: str
     duration_s: float
-    cost_usd: float = 0.0
 
 
 class NarrationSkippedPayload(_Payload):
@@ -53,13 +52,11 @@ class ClipsCompletedPayload(_Payload):
     clip_keys: list[str]
     thumbnail_keys: list[str] = Field(default_factory=list)
     duration_s: float
-    cost_usd: float = 0.0
 
 
 class MusicCompletedPayload(_Payload):
     audio_key: str
     duration_s: float
-    cost_usd: float = 0.0
 
 
 class JobCompletedPayload(_Payload):
@@ -67,9 +64,18 @@ class JobCompletedPayload(_Payload):
     captions_key: str | None = None
     thumbnail_key: str | None = None
     duration_s: float
-    cost_usd: float = 0.0
     compliance_key: str | None = None  # the full compliance report (JSON)
     compliance: ComplianceSummary | None = None
+
+    def outputs(self) -> dict[str, str]:
+        """The job's deliverables as the ledger keeps them (`Job.outputs`): name → S3 key, when there is one."""
+        named = {
+            "video_key": self.video_key,
+            "captions_key": self.captions_key,
+            "thumbnail_key": self.thumbnail_key,
+            "compliance_key": self.compliance_key,
+        }
+        return {name: key for name, key in named.items() if key}
 
 
 class JobFailedPayload(_Payload):

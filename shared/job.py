@@ -6,7 +6,7 @@ Status flows `queued → running → composing → completed | failed | cancelle
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,7 @@ from shared.topology import JOB_STAGES
 
 JobStatus = Literal["queued", "running", "composing", "completed", "failed", "cancelled"]
 StageStatus = Literal["pending", "running", "succeeded", "failed", "skipped"]
+P = TypeVar("P", bound=BaseModel)
 TERMINAL_JOB_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 DONE_STAGE_STATUSES: frozenset[str] = frozenset({"succeeded", "skipped"})
 
@@ -86,7 +87,8 @@ class Job(BaseModel):
         raw = self.stage(stage_name).event
         return parse_event(raw) if raw else None
 
-    def payload_of(self, stage_name: str) -> dict[str, Any]:
-        """The payload of a finished stage's completion event (an empty dict when it has none)."""
+    def output(self, stage_name: str, model: type[P]) -> P | None:
+        """What a finished stage announced, as its payload model; None when it announced nothing of that kind."""
         event = self.completion_event(stage_name)
-        return event.payload.model_dump() if event else {}
+        payload = event.payload if event is not None else None
+        return payload if isinstance(payload, model) else None

@@ -10,19 +10,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import structlog
 from pydantic import BaseModel
 
 from shared.config import Settings
-from shared.errors import JobCancelled
-from shared.events import Event
+from shared.errors import JobCancelled, PermanentError
+from shared.events import Event, ScriptCompletedPayload
 from shared.job import Job
-from shared.providers.base import CancelCheck, Checkpoints
+from shared.providers.base import CancelCheck, Checkpoints, MemoryCheckpoints, never_cancelled
 from shared.script import Script
 
 if TYPE_CHECKING:
     from shared.storage import Storage
+
+P = TypeVar("P", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,54 @@ class StageContext:
 
     async def read_script(self) -> Script:
         """The job's script, as the script stage stored it (every later stage works to its timeline)."""
-        return Script.model_validate_json(await self.storage.read_bytes(self.job.payload_of("script")["script_key"]))
+        script_key = self.output_of("script", ScriptCompletedPayload).script_key
+        return Script.model_validate_json(await self.storage.read_bytes(script_key))
+
+    def output_of(self, stage_name: str, model: type[P]) -> P:
+        """What a stage this one requires announced, as its payload model.
+
+        The runtime claims a stage only once the stages it requires are done, so a missing or
+        different output is a broken job, not a transient state: it fails the job.
+        """
+        found = self.output_if(stage_name, model)
+        if found is None:
+            raise PermanentError(f"the {stage_name} stage left no {model.__name__} for this one")
+        return found
+
+    def output_if(self, stage_name: str, model: type[P]) -> P | None:
+        """The stage's output when it announced one of this kind (a skipped narration announced another)."""
+        return self.job.output(stage_name, model)
 
     async def raise_if_cancelled(self) -> None:
         """Call at each checkpoint: a cancelled job stops here."""
         if await self.cancelled():
             raise JobCancelled(self.job.job_id)
+
+
+def stage_context(
+    job: Job,
+    *,
+    storage: Storage,
+    settings: Settings,
+    workdir: Path,
+    checkpoints: Checkpoints | None = None,
+    cancelled: CancelCheck = never_cancelled,
+    log: Any = None,
+) -> StageContext:
+    """The one way to build a `StageContext`.
+
+    The runtime passes the ledger's checkpoints and cancel check; a test may leave them to
+    memory checkpoints and a job that is never cancelled.
+    """
+    return StageContext(
+        job=job,
+        storage=storage,
+        checkpoints=checkpoints if checkpoints is not None else MemoryCheckpoints(),
+        workdir=workdir,
+        settings=settings,
+        cancelled=cancelled,
+        log=log if log is not None else structlog.get_logger(),
+    )
 
 
 Handler = Callable[[Event, StageContext], Awaitable[StageResult]]

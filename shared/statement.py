@@ -3,7 +3,7 @@
 A pharmaceutical ad reads the request's `side_effects` verbatim (21 CFR 202.1(e)(1)(ii)) at a calm pace and
 shows it at the same time, in sentence-sized pages each on screen while it is spoken. The gateway (the
 shortest duration), the script planner (the time it allots) and the composer (how it wraps and when each
-page shows) all use this one module so they agree. Sizes follow docs/compliance.md: the text's em is 5.5 % of
+page shows) all use this one module so they agree. Sizes follow docs/compliance.md: the text's em is 6.2 % of
 the frame height (its line pitch 1.3 em), white on a black plate of 85 % opacity inside the central 90 %.
 """
 
@@ -27,7 +27,7 @@ FIRST_LINE_S = 3.0  # a page of one line shows at least 3 s, each extra line 1 s
 EXTRA_LINE_S = 1.0
 MAX_PAGE_LINES = 4  # in a landscape or square frame; a portrait frame's narrow lines allow twice as many
 
-TEXT_EM_OF_HEIGHT = 0.055  # a line's ink (ascender to descender, ~1 em in DejaVu Sans) ≥ 4.6 % of the height
+TEXT_EM_OF_HEIGHT = 0.062  # so a line with a capital or an ascender has ink ≥ 4.6 % of the frame height (0.76 em)
 LINE_PITCH_EM = 1.3
 SAFE_FRACTION = 0.9  # the title-safe area: the central 90 % of width and height
 PLATE_PAD_EM = 0.4

@@ -17,6 +17,7 @@ USAGE_TABLE = "pharmagen-usage"
 KEYS_TABLE = "pharmagen-keys"  # API key digests and encrypted webhook secrets, told apart by `kind`
 WEBHOOK_KEY_NAME = "pharmagen-webhook-secrets"  # KMS alias (alias/<prefix><name>) of the webhook secrets' key
 JOBS_BY_USER_INDEX = "user_id-created_at"  # GSI on the jobs table: a user's jobs, newest first
+OUTBOX_INDEX = "outbox-created_at"  # sparse GSI on the jobs table: jobs whose submit event is still to publish
 ASSETS_BUCKET = "pharmagen-assets"
 QUEUE_PREFIX = "pharmagen-"
 
@@ -41,6 +42,8 @@ class Stage:
     progress_weight: int = 10
     # Stages that are part of a job's work; a side stage (the notifier) is not.
     in_job: bool = True
+    # The stage whose outcome completes the job (the composer): its payload carries the job's outputs.
+    completes_job: bool = False
     # The job's status while this stage runs (the composer marks a job "composing").
     job_status_while_running: str = "running"
     # Python module run as this stage's service process.
@@ -114,6 +117,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=600,
         requires=("narration", "clips", "music"),
         progress_weight=25,
+        completes_job=True,
         job_status_while_running="composing",
     ),
     Stage(
@@ -126,11 +130,12 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=120,
         in_job=False,
         progress_weight=0,
-        module="services.gateway.notifier",
     ),
 )
 
 JOB_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.in_job)
+# The one stage whose outcome completes the job (its payload carries the job's outputs).
+[COMPLETING_STAGE] = [s for s in STAGES if s.completes_job]
 
 
 def stage(name: str) -> Stage:
@@ -159,6 +164,8 @@ def export() -> dict[str, Any]:
         "jobs_table": JOBS_TABLE,
         "usage_table": USAGE_TABLE,
         "keys_table": KEYS_TABLE,
+        "jobs_by_user_index": JOBS_BY_USER_INDEX,
+        "outbox_index": OUTBOX_INDEX,
         "assets_bucket": ASSETS_BUCKET,
         "event_types": list(all_event_types()),
         "stages": {

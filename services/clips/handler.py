@@ -69,8 +69,7 @@ def build_handler(settings: Settings, maker: ClipMaker) -> Handler:
             clip_keys=[run.key("clips", s) for s in script.scenes],
             thumbnail_keys=[run.key("thumbnails", s) for s in script.scenes],
             duration_s=script.duration_s,
-            cost_usd=round(cost_usd, 6),
         )
-        return StageResult("clips.completed", payload, cost_usd=payload.cost_usd)
+        return StageResult("clips.completed", payload, cost_usd=round(cost_usd, 6))
 
     return handle

@@ -12,7 +12,7 @@ from services.composer.overlays import overlay_plan
 from shared.errors import PermanentError
 from shared.ffmpeg import ffmpeg, run_tool
 from shared.request import FRAME_SIZES
-from shared.script import Script
+from shared.script import NarrationTrack, Script
 
 THUMBNAIL_WIDTH = 1280
 
@@ -30,11 +30,19 @@ def encoding_for(script: Script, *, fps: int, preset: str, crf: int) -> Encoding
     return Encoding(size=FRAME_SIZES[(script.resolution, script.aspect_ratio)], fps=fps, preset=preset, crf=crf)
 
 
-async def measure(music: Path, narration: Path | None, duration_s: float, *, timeout_s: float) -> Loudness:
+async def measure(
+    music: Path,
+    narration: Path | None,
+    duration_s: float,
+    *,
+    timeout_s: float,
+    duck: tuple[float, float] | None = None,
+) -> Loudness:
     printed = await run_tool(
-        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", *measure_args(music, narration, duration_s)],
+        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+         *measure_args(music, narration, duration_s, duck=duck)],
         timeout_s=timeout_s,
-    )
+    )  # fmt: skip
     try:
         return parse_measurement(printed.decode())
     except ValueError as exc:
@@ -56,18 +64,21 @@ async def compose(
     encoding: Encoding,
     workdir: Path,
     timeout_factor: float,
+    track: NarrationTrack | None = None,
 ) -> Composition:
-    """Writes `workdir/ad.mp4`, `workdir/ad.jpg` and the stems; text to draw goes to files (drawtext `textfile=`)."""
+    """Writes `workdir/ad.mp4`, `workdir/ad.jpg` and the stems; text to draw goes to files (drawtext `textfile=`).
+
+    `track` (the narration's actual timings) places the statement's pages; without it, the script's plan does."""
     started = time.perf_counter()
     timeout_s = timeout_factor * script.duration_s + 30
-    plan = overlay_plan(script, encoding.size)
+    plan = overlay_plan(script, encoding.size, track.segments if track is not None else None)
     textfiles = []
     for number, text_overlay in enumerate(plan.texts):
         path = workdir / f"overlay-{number:02d}.txt"
         path.write_text(text_overlay.text, encoding="utf-8")
         textfiles.append(path)
     sources = Sources(clips=tuple(clips), music=music, narration=narration, textfiles=tuple(textfiles))
-    measured = await measure(music, narration, script.duration_s, timeout_s=timeout_s)
+    measured = await measure(music, narration, script.duration_s, timeout_s=timeout_s, duck=plan.statement_span)
     video = workdir / "ad.mp4"
     stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
     args = compose_args(

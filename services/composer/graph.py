@@ -23,6 +23,10 @@ FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 FONT_REGULAR = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SAMPLE_RATE = 48000
 MUSIC_GAIN_DB = -4.0
+# While the major statement plays the music drops this far (and the sidechain ducks it further under the words):
+# far more than the 20 dB under the voice the rule asks, whatever the two tracks' own levels.
+STATEMENT_DUCK_DB = -40.0
+DUCK_RAMP_S = 0.5
 TEXT_FADE_S = 0.3
 
 
@@ -62,17 +66,35 @@ class Stems:
     music: Path
 
 
-def mixed_audio(music: Path, narration: Path | None, duration_s: float) -> Stream:
+def statement_duck(span: tuple[float, float]) -> str:
+    """A volume expression: STATEMENT_DUCK_DB over `span`, ramped in before its first word and out after."""
+    down, up = span[0] - DUCK_RAMP_S - 0.1, span[1] + DUCK_RAMP_S + 0.2
+    ramp = f"clip(min((t-{down:.3f})/{DUCK_RAMP_S},({up:.3f}-t)/{DUCK_RAMP_S}),0,1)"
+    return f"pow(10,{STATEMENT_DUCK_DB}*{ramp}/20)"
+
+
+def mixed_audio(
+    music: Path, narration: Path | None, duration_s: float, *, duck: tuple[float, float] | None = None
+) -> Stream:
     """Music under narration: the music is compressed while the voice speaks (keyed by the voice)."""
-    mix, _ = mixed_audio_and_stems(music, narration, duration_s, stems=None)
+    mix, _ = mixed_audio_and_stems(music, narration, duration_s, stems=None, duck=duck)
     return mix
 
 
 def mixed_audio_and_stems(
-    music: Path, narration: Path | None, duration_s: float, *, stems: Stems | None
+    music: Path,
+    narration: Path | None,
+    duration_s: float,
+    *,
+    stems: Stems | None,
+    duck: tuple[float, float] | None = None,
 ) -> tuple[Stream, list[Stream]]:
-    """The mix, and the stem outputs (WAV) when asked for: the ducked bed and the voice as they enter the mix."""
+    """The mix, and the stem outputs (FLAC) when asked for: the ducked bed and the voice as they enter the mix.
+
+    `duck` is the major statement's span: the music all but stops under it."""
     bed = _stereo(ffmpeg.input(str(music)).audio, duration_s).filter("volume", f"{MUSIC_GAIN_DB}dB")
+    if duck is not None:
+        bed = bed.filter("volume", volume=statement_duck(duck), eval="frame")
     if narration is None:
         if stems is None:
             return bed, []
@@ -91,9 +113,11 @@ def mixed_audio_and_stems(
     return mix, outputs
 
 
-def measure_args(music: Path, narration: Path | None, duration_s: float) -> list[str]:
+def measure_args(
+    music: Path, narration: Path | None, duration_s: float, *, duck: tuple[float, float] | None = None
+) -> list[str]:
     """The audio-only measuring pass: prints EBU R128 metadata to stdout, writes no file."""
-    audio = mixed_audio(music, narration, duration_s)
+    audio = mixed_audio(music, narration, duration_s, duck=duck)
     for name, options in measure_filter_args():
         audio = audio.filter(name, **options)
     args: list[str] = ffmpeg.output(audio, "-", f="null").get_args()
@@ -102,6 +126,12 @@ def measure_args(music: Path, narration: Path | None, duration_s: float) -> list
 
 def _drawtext(video: Stream, text_overlay: TextOverlay, textfile: Path) -> Stream:
     start, end = text_overlay.start_s, text_overlay.end_s
+    if text_overlay.plain:  # the statement and the end card: on and off with their words, white on the plate
+        return video.filter(
+            "drawtext", fontfile=FONT_REGULAR, textfile=str(textfile), expansion="none",
+            fontsize=text_overlay.font_size, fontcolor="white", x=text_overlay.x, y=text_overlay.y,
+            enable=f"between(t,{start:.3f},{end:.3f})",
+        )  # fmt: skip
     fade_in, fade_out = f"(t-{start:.3f})/{TEXT_FADE_S}", f"({end:.3f}-t)/{TEXT_FADE_S}"
     fade = f"if(lt(t,{start + TEXT_FADE_S:.3f}),{fade_in},if(gt(t,{end - TEXT_FADE_S:.3f}),{fade_out},1))"
     options: dict[str, object] = {
@@ -147,8 +177,8 @@ def composed_video(script: Script, sources: Sources, plan: OverlayPlan, encoding
     )
     for band in plan.bands:
         video = video.filter(
-            "drawbox", x=0, y=band.y, w="iw", h=band.height, color="black@0.62", t="fill",
-            enable=f"between(t,{band.start_s:.3f},{band.end_s:.3f})",
+            "drawbox", x=band.x, y=band.y, w=band.width if band.width is not None else "iw", h=band.height,
+            color=f"black@{band.opacity:.2f}", t="fill", enable=f"between(t,{band.start_s:.3f},{band.end_s:.3f})",
         )  # fmt: skip
     for text_overlay, textfile in zip(plan.texts, sources.textfiles, strict=True):
         video = _drawtext(video, text_overlay, textfile)
@@ -168,7 +198,9 @@ def compose_args(
 ) -> list[str]:
     """The whole composition in one ffmpeg run (arguments without the program name); stems in the same run."""
     video = composed_video(script, sources, plan, encoding)
-    mix, stem_outputs = mixed_audio_and_stems(sources.music, sources.narration, script.duration_s, stems=stems)
+    mix, stem_outputs = mixed_audio_and_stems(
+        sources.music, sources.narration, script.duration_s, stems=stems, duck=plan.statement_span
+    )
     audio = (
         mix.filter("loudnorm", **loudnorm_options(measured, target_lufs=target_lufs))
         .filter("aresample", SAMPLE_RATE)

@@ -15,24 +15,32 @@ from services.composer.captions import to_webvtt
 from services.composer.checking import ad_under_test, check_and_store
 from services.composer.compose import compose, encoding_for
 from shared.config import Settings
-from shared.events import Event, JobCompletedPayload
-from shared.script import NarrationTrack, Script
+from shared.events import (
+    ClipsCompletedPayload,
+    Event,
+    JobCompletedPayload,
+    MusicCompletedPayload,
+    NarrationCompletedPayload,
+)
+from shared.script import NarrationTrack
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
 
-async def _download_parts(ctx: StageContext, script: Script) -> tuple[list[Path], Path, Path | None]:
-    clip_keys: list[str] = ctx.job.payload_of("clips")["clip_keys"]
+async def _download_parts(
+    ctx: StageContext, spoken: NarrationCompletedPayload | None
+) -> tuple[list[Path], Path, Path | None]:
+    clip_keys = ctx.output_of("clips", ClipsCompletedPayload).clip_keys
     workdir = ctx.workdir
     clips = await asyncio.gather(
         *(ctx.storage.download_file(key, workdir / f"clip-{n:02d}.mp4") for n, key in enumerate(clip_keys))
     )
-    music_key: str = ctx.job.payload_of("music")["audio_key"]
+    music_key = ctx.output_of("music", MusicCompletedPayload).audio_key
     music = await ctx.storage.download_file(music_key, workdir / f"music{Path(music_key).suffix}")
-    narration_key: str | None = ctx.job.payload_of("narration").get("audio_key")
     narration = None
-    if narration_key:
-        narration = await ctx.storage.download_file(narration_key, workdir / f"narration{Path(narration_key).suffix}")
+    if spoken is not None:
+        suffix = Path(spoken.audio_key).suffix
+        narration = await ctx.storage.download_file(spoken.audio_key, workdir / f"narration{suffix}")
     return list(clips), music, narration
 
 
@@ -40,9 +48,13 @@ def build_handler(settings: Settings) -> Handler:
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
         script = await ctx.read_script()
-        clips, music, narration = await _download_parts(ctx, script)
+        spoken = ctx.output_if("narration", NarrationCompletedPayload)  # None when narration was skipped
+        clips, music, narration = await _download_parts(ctx, spoken)
         await ctx.raise_if_cancelled()
         encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
+        track = None
+        if spoken is not None:  # the statement's pages follow the words as actually spoken
+            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(spoken.timings_key))
         result = await compose(
             script,
             clips=clips,
@@ -52,6 +64,7 @@ def build_handler(settings: Settings) -> Handler:
             encoding=encoding,
             workdir=ctx.workdir,
             timeout_factor=settings.ffmpeg_timeout_factor,
+            track=track,
         )
         video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4")
         thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
@@ -60,10 +73,8 @@ def build_handler(settings: Settings) -> Handler:
         for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
             if stem.exists():
                 await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
-        captions_key, track, vtt = None, None, None
-        timings_key: str | None = job.payload_of("narration").get("timings_key")
-        if narration is not None and timings_key:
-            track = NarrationTrack.model_validate_json(await ctx.storage.read_bytes(timings_key))
+        captions_key, vtt = None, None
+        if track is not None:
             captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt")
             vtt = to_webvtt(track)
             await ctx.storage.upload_bytes(vtt.encode(), captions_key)

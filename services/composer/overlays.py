@@ -1,7 +1,9 @@
-"""What text goes on screen, where and when: scene titles and the Important Safety Information.
+"""What text goes on screen, where and when: scene titles, the major statement's pages and the end card.
 
-drawtext neither wraps nor shrinks text, so both happen here: lines are wrapped in Python and the font
-size is clamped to the frame width (a 9:16 frame gets fewer characters per line, not text off-screen).
+A pharmaceutical ad shows its statement page by page, each page from its first spoken word (the narration's
+actual timings, not the plan) on an opaque plate in the lower part of the title-safe area, then the
+adequate-provision end card to the end. While the statement plays no other text shows. drawtext neither
+wraps nor shrinks text, so both happen here, with the font's own widths (`shared.statement`).
 """
 
 from __future__ import annotations
@@ -9,12 +11,20 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from shared.script import Script
+from shared.script import Script, SegmentTiming
+from shared.statement import (
+    HOLD_S,
+    PLATE_OPACITY,
+    TextLayout,
+    page_window,
+    text_layout,
+    text_width_px,
+    wrap,
+)
 
-CHAR_WIDTH_EM = 0.6  # DejaVu Sans Bold averages a little under 0.6 em per character
-ISI_HEADING = "IMPORTANT SAFETY INFORMATION"
-ISI_MIN_SHOWN_S = 6.0
-ISI_BAND_FRACTION = 0.30  # the lower third, a little less
+CHAR_WIDTH_EM = 0.6  # DejaVu Sans Bold averages a little under 0.6 em per character (titles)
+DRAWTEXT_LINE_EM = 1.164  # DejaVu Sans' ascent + descent: the height of one drawn line's box
+TITLE_GAP_S = 0.5  # titles keep this clear of the statement's first and last words
 
 
 @dataclass(frozen=True)
@@ -27,22 +37,27 @@ class TextOverlay:
     end_s: float
     bold: bool = True
     box: bool = False
+    plain: bool = False  # statement and end card lines: no fade, no shadow, on and off with their words
 
 
 @dataclass(frozen=True)
 class Band:
-    """A translucent box behind the safety information."""
+    """An opaque plate behind text."""
 
     y: int
     height: int
     start_s: float
     end_s: float
+    x: int = 0
+    width: int | None = None  # None: the frame's width
+    opacity: float = PLATE_OPACITY
 
 
 @dataclass(frozen=True)
 class OverlayPlan:
     texts: tuple[TextOverlay, ...]
     bands: tuple[Band, ...]
+    statement_span: tuple[float, float] | None = None  # first word to last page off screen: the music ducks
 
 
 def _fit(text: str, *, width: int, max_size: int, line_chars: int) -> tuple[str, int]:
@@ -52,59 +67,98 @@ def _fit(text: str, *, width: int, max_size: int, line_chars: int) -> tuple[str,
     return "\n".join(lines), max(size, 10)
 
 
-def scene_titles(script: Script, size: tuple[int, int]) -> list[TextOverlay]:
+def scene_titles(script: Script, size: tuple[int, int], *, quiet: list[tuple[float, float]]) -> list[TextOverlay]:
+    """Each scene's title, except over `quiet` spans (the statement and end card carry no other text).
+
+    A pharmaceutical ad's titles are never larger than its statement (fair balance: risk text at least as
+    prominent as benefit text)."""
     width, height = size
     line_chars = 26 if width >= height else 16
+    max_size = round(height * 0.07)
+    if script.ad_type == "pharmaceutical":
+        max_size = min(max_size, round(text_layout(size).font_size * 0.9))
     titles = []
     for scene, start in zip(script.scenes, script.scene_starts(), strict=True):
         if not scene.on_screen_text.strip():
             continue
-        text, font_size = _fit(scene.on_screen_text, width=width, max_size=round(height * 0.07), line_chars=line_chars)
-        end = start + scene.duration_s
+        shown = (start + 0.3, start + scene.duration_s - 0.2)
+        if any(shown[0] < b + TITLE_GAP_S and a - TITLE_GAP_S < shown[1] for a, b in quiet):
+            continue
+        text, font_size = _fit(scene.on_screen_text, width=width, max_size=max_size, line_chars=line_chars)
         titles.append(
-            TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=start + 0.3, end_s=end - 0.2,
+            TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=shown[0], end_s=shown[1],
                         box=True)
         )  # fmt: skip
     return titles
 
 
-def isi_window(script: Script) -> tuple[float, float]:
-    """From the last scene's start (or earlier, so it shows for ISI_MIN_SHOWN_S) to the end."""
-    start = min(script.scene_starts()[-1], max(0.0, script.duration_s - ISI_MIN_SHOWN_S))
-    return start, script.duration_s
-
-
-def safety_overlays(script: Script, size: tuple[int, int]) -> tuple[list[TextOverlay], list[Band]]:
-    """The ISI lower third: heading plus the safety text at the largest size whose wrapped lines fit."""
-    width, height = size
-    band_h = round(height * ISI_BAND_FRACTION) // 2 * 2
-    band_y = height - band_h
-    start, end = isi_window(script)
-    margin = round(width * 0.04)
-    heading_size = max(8, int(min(height * 0.032, (width - 2 * margin) / (CHAR_WIDTH_EM * len(ISI_HEADING)))))
-    text_top = band_y + round(heading_size * 1.8)
-    available_h = height - text_top - round(height * 0.03)
-    body = " ".join(script.safety_text.split())
-    for font_size in range(max(12, round(height * 0.03)), 9, -1):
-        line_chars = max(10, int((width - 2 * margin) / (CHAR_WIDTH_EM * 0.95 * font_size)))
-        lines = textwrap.wrap(body, line_chars)
-        if len(lines) * font_size * 1.25 <= available_h:
-            break
-    else:  # too long even at the smallest size: keep what fits, and say that there is more
-        max_lines = max(1, int(available_h / (font_size * 1.25)))
-        lines = [*lines[: max_lines - 1], lines[max_lines - 1][: line_chars - 1] + "…"]
+def _plate(lines: list[str], layout: TextLayout, start_s: float, end_s: float) -> tuple[list[TextOverlay], Band]:
+    """Lines on an opaque plate at the foot of the title-safe area, each line drawn at its exact pitch."""
+    width, _ = layout.frame
+    x0, y0, x1, y1 = layout.safe_box
+    font = layout.font_size
+    widest = max(text_width_px(line, font) for line in lines)
+    if widest > layout.line_width:  # one word wider than a line (a long web address): set this plate smaller
+        font = int(font * layout.line_width / widest)
+        widest = max(text_width_px(line, font) for line in lines)
+    pitch = round(font * layout.line_pitch / layout.font_size)
+    pad = layout.pad
+    block_h = (len(lines) - 1) * pitch + round(font * DRAWTEXT_LINE_EM)
+    plate_w, plate_h = min(x1 - x0, round(widest) + 2 * pad), min(y1 - y0, block_h + 2 * pad)
+    plate_x, plate_y = (width - plate_w) // 2, y1 - plate_h
     texts = [
-        TextOverlay(ISI_HEADING, heading_size, x=str(margin), y=str(band_y + round(heading_size * 0.6)), start_s=start,
-                    end_s=end),
-        TextOverlay("\n".join(lines), font_size, x=str(margin), y=str(text_top), start_s=start, end_s=end, bold=False),
+        TextOverlay(line, font, x=str(plate_x + pad), y=str(plate_y + pad + k * pitch), start_s=start_s, end_s=end_s,
+                    bold=False, plain=True)
+        for k, line in enumerate(lines)
     ]  # fmt: skip
-    return texts, [Band(band_y, band_h, start, end)]
+    return texts, Band(plate_y, plate_h, start_s, end_s, x=plate_x, width=plate_w)
 
 
-def overlay_plan(script: Script, size: tuple[int, int]) -> OverlayPlan:
-    texts = scene_titles(script, size)
+def statement_overlays(
+    script: Script, size: tuple[int, int], spoken: list[SegmentTiming]
+) -> tuple[list[TextOverlay], list[Band], tuple[float, float] | None, tuple[float, float] | None]:
+    """The statement's pages, each while it is spoken, and the end card from its line to the ad's end.
+
+    Returns the texts, their plates, the statement's span and the end card's span.
+    """
+    layout = text_layout(size)
+    pages = [s for s in spoken if s.kind == "safety"]
+    texts: list[TextOverlay] = []
     bands: list[Band] = []
-    if script.ad_type == "pharmaceutical" and script.safety_text.strip():
-        isi_texts, bands = safety_overlays(script, size)
-        texts += isi_texts
-    return OverlayPlan(tuple(texts), tuple(bands))
+    span = None
+    for k, page in enumerate(pages):
+        lines = wrap(page.text, layout)
+        following = pages[k + 1].start_s if k + 1 < len(pages) else None
+        start, end = page_window(audio_start_s=page.start_s, audio_end_s=page.end_s, lines=len(lines),
+                                 next_audio_start_s=following)  # fmt: skip
+        drawn, band = _plate(lines, layout, start, min(end, script.duration_s))
+        texts += drawn
+        bands.append(band)
+    if bands:
+        span = (bands[0].start_s, bands[-1].end_s)
+    card_span = None
+    provision = next((s for s in spoken if s.kind == "provision"), None)
+    if script.end_card and provision is not None:
+        card_span = (provision.start_s, script.duration_s)
+        lines = [line for element in script.end_card for line in wrap(element, layout)]
+        drawn, band = _plate(lines, layout, *card_span)
+        texts += drawn
+        bands.append(band)
+    return texts, bands, span, card_span
+
+
+def planned_timings(script: Script) -> list[SegmentTiming]:
+    """The script's own windows, for when no narration timings exist (a benchmark, a script without voice)."""
+    return [SegmentTiming(text=s.text, kind=s.kind, start_s=s.start_s, end_s=s.end_s) for s in script.narration]
+
+
+def overlay_plan(script: Script, size: tuple[int, int], spoken: list[SegmentTiming] | None = None) -> OverlayPlan:
+    """Titles, and for a pharmaceutical ad its statement pages and end card, timed to `spoken` (the narration's
+    actual timings; the script's plan when there are none)."""
+    if script.ad_type != "pharmaceutical" or not script.safety_text.strip():
+        return OverlayPlan(tuple(scene_titles(script, size, quiet=[])), ())
+    timings = spoken if spoken is not None else planned_timings(script)
+    texts, bands, span, card_span = statement_overlays(script, size, timings)
+    quiet = [s for s in (span, card_span) if s is not None]
+    titles = scene_titles(script, size, quiet=[(a - HOLD_S, b) for a, b in quiet])
+    return OverlayPlan(tuple(titles + texts), tuple(bands), span)

@@ -6,6 +6,7 @@ it `connections`; nothing is built at import time.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -35,6 +36,7 @@ from services.gateway.views import API_PREFIX
 from shared.api_keys import KeyStore
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.outbox_relay import run_relay
 from shared.providers.shutdown import configured_notices, today_utc
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -99,7 +101,13 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             app.state.connections = owned
             app.state.progress_hub = hub_for(owned)
             app.state.key_store = await _key_store(settings, owned)
-            yield
+            relay = asyncio.create_task(
+                run_relay(owned.ledger, owned.bus, every_s=settings.outbox_relay_s, grace_s=settings.outbox_grace_s)
+            )
+            try:
+                yield
+            finally:
+                relay.cancel()
 
     api = Router(
         path=API_PREFIX,

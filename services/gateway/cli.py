@@ -64,7 +64,10 @@ def generate(
     file: Annotated[Path | None, typer.Option(help="A JSON request (the API's fields)")] = None,
     ad_type: Annotated[str | None, typer.Option(help="general or pharmaceutical")] = None,
     brand: Annotated[str | None, typer.Option()] = None,
-    side_effects: Annotated[str | None, typer.Option()] = None,
+    side_effects: Annotated[str | None, typer.Option(help="A pharmaceutical ad's major statement, verbatim")] = None,
+    prescribing_info_url: Annotated[str | None, typer.Option(help="Where the full prescribing information is")] = None,
+    phone: Annotated[str | None, typer.Option(help="A toll-free number for the prescribing information")] = None,
+    print_reference: Annotated[str | None, typer.Option(help="A print ad or other reference (optional)")] = None,
     duration_s: Annotated[int | None, typer.Option()] = None,
     out: Annotated[Path, typer.Option(help="Where the MP4 goes")] = Path("out"),
     wait: Annotated[bool, typer.Option(help="Watch progress and download the result")] = True,
@@ -78,6 +81,9 @@ def generate(
         "ad_type": ad_type,
         "brand": brand,
         "side_effects": side_effects,
+        "prescribing_info_url": prescribing_info_url,
+        "phone": phone,
+        "print_reference": print_reference,
         "duration_s": duration_s,
     }
     request.update({k: v for k, v in options.items() if v is not None})

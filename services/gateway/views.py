@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
 from shared.compliance import ComplianceSummary
+from shared.events import JobCompletedPayload
 from shared.job import Job
 from shared.storage import Storage
+from shared.topology import COMPLETING_STAGE
 from shared.user_errors import user_facing, user_facing_reason
 
 API_PREFIX = "/api/v1"
@@ -49,8 +51,8 @@ async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
 
 def compliance_summary(job: Job) -> ComplianceSummary | None:
     """The verdict the composer announced with the finished ad (None before it, or for older jobs)."""
-    summary = job.payload_of("composer").get("compliance")
-    return ComplianceSummary.model_validate(summary) if summary else None
+    completed = job.output(COMPLETING_STAGE.name, JobCompletedPayload)
+    return completed.compliance if completed is not None else None
 
 
 def stage_views(job: Job) -> dict[str, StageView]:

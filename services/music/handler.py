@@ -28,7 +28,7 @@ def build_handler(settings: Settings, music: MusicMaker) -> Handler:
         key = asset_key(job.user_id, job.job_id, "audio", "music.mp3")
         await ctx.storage.upload_file(mp3, key)
         ctx.log.info("music.made", provider=music.name, mood=script.music_mood, duration_s=made.duration_s)
-        payload = MusicCompletedPayload(audio_key=key, duration_s=script.duration_s, cost_usd=made.cost_usd)
+        payload = MusicCompletedPayload(audio_key=key, duration_s=script.duration_s)
         return StageResult("music.completed", payload, cost_usd=made.cost_usd)
 
     return handle

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from services.narration.pace import rest_speed, statement_speed, words_per_minute
 from services.narration.placement import Placed, mix_args, start_for
 from shared.config import Settings
-from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload
+from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload, ScriptCompletedPayload
 from shared.ffmpeg import ffmpeg
 from shared.providers.base import Narrator
 from shared.script import NarrationSegment, NarrationTrack, SegmentTiming
@@ -134,11 +134,11 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
-        script = await ctx.read_script()
-        if not script.needs_narration:
+        if not ctx.output_of("script", ScriptCompletedPayload).needs_narration:  # decided without the script
             return StageResult(
                 "narration.skipped", NarrationSkippedPayload(reason="the ad has no voice-over"), skipped=True
             )
+        script = await ctx.read_script()
         segments = sorted(script.narration, key=lambda s: s.start_s)
         speaker = _Speaker(voice, ctx)
         await _speak_all(speaker, segments)
@@ -172,9 +172,7 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
         _log_pace(ctx, track)
         cost_usd = sum(take.cost_usd for take in speaker.takes.values())
-        payload = NarrationCompletedPayload(
-            audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s, cost_usd=cost_usd
-        )
+        payload = NarrationCompletedPayload(audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s)
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 
     return handle

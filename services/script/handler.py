@@ -36,7 +36,6 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
             duration_s=script.duration_s,
             scene_count=len(script.scenes),
             needs_narration=script.needs_narration,
-            cost_usd=drafted.cost_usd,
         )
         return StageResult("script.completed", payload, cost_usd=drafted.cost_usd)
 

@@ -2,8 +2,9 @@
 
 One module per concept: `items` (serialisation and record kinds), `expressions` (the
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
-`idempotency` (markers), `active_jobs` (the per-user counter), `claims` (stage claims and
-leases), `transitions` (stage and job outcomes), `usage`. `Ledger` is the one face callers use.
+`idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
+counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `usage`.
+`Ledger` is the one face callers use.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
 from shared.ledger.claims import Claim, ClaimKind, Claims
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
+from shared.ledger.outbox import Outbox
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
 from shared.ledger.usage import read_usage
 from shared.request import AdRequest
-from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX
+from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
 
 __all__ = ["Claim", "ClaimKind", "IdempotencyConflict", "Ledger", "TooManyActiveJobs"]
 
@@ -42,6 +44,7 @@ class Ledger:
         self.fail_job = self._transitions.fail_job
         self.cancel_job = self._transitions.cancel_job
         self.reset_for_retry = self._transitions.reset_for_retry
+        self.outbox = Outbox(self._table, OUTBOX_INDEX)
 
     async def create_job(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 
 from shared.job import TERMINAL_JOB_STATUSES, Job, StageState
 from shared.ledger.items import from_item, now_iso, to_item
+from shared.ledger.outbox import outbox_attributes
 from shared.ledger.table import JobsTable
 from shared.request import AdRequest
 
@@ -41,8 +42,9 @@ def new_job(
 
 
 def put_job(table: JobsTable, job: Job) -> dict[str, Any]:
-    """The `put_item` request (or transaction `Put`) of a new job; it fails if the id is taken."""
-    item = to_item(job.model_dump(mode="json", exclude_none=True), kind="job")
+    """The `put_item` request (or transaction `Put`) of a new job, its submit event marked as still to publish
+    (the outbox); it fails if the id is taken."""
+    item = {**to_item(job.model_dump(mode="json", exclude_none=True), kind="job"), **outbox_attributes()}
     return {"TableName": table.name, "Item": item, "ConditionExpression": NOT_YET_WRITTEN}
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.chaos.conftest import brief
 from tests.harness.fakes import FakeProviders
-from tests.harness.observe import ledger_job, submit, wait_all
+from tests.harness.observe import held_stages, ledger_job, submit, wait_all
+from tests.harness.processes import wait_for
 from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
@@ -20,10 +21,11 @@ def test_cancelling_during_clips_cancels_the_prediction_and_ends_the_job(
 ) -> None:
     calm.configure(replicate={"latency_by_model": {VEO: 60.0}})
     job_id = submit(chaos_stack, brief(duration_s=26))
-    deadline = time.monotonic() + 90
-    while not ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("checkpoints"):
-        assert time.monotonic() < deadline, "clips never checkpointed a prediction"
-        time.sleep(0.3)
+    wait_for(
+        lambda: ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("checkpoints"),
+        timeout_s=90,
+        what="clips checkpointed a prediction",
+    )
 
     asked = time.monotonic()
     with chaos_stack.client() as client:
@@ -31,7 +33,8 @@ def test_cancelling_during_clips_cancels_the_prediction_and_ends_the_job(
     while calm.stats()["cancels"] == 0 and time.monotonic() - asked < 30:
         time.sleep(0.3)
     cancelled_after_s = time.monotonic() - asked
-    time.sleep(3)  # long enough for a worker that missed the cancel to start another scene
+    # Until no worker holds a stage of the job: one that missed the cancel would start another scene first.
+    wait_for(lambda: not held_stages(chaos_stack, job_id), timeout_s=60, what="every stage let go")
 
     job = wait_all(chaos_stack, [job_id], timeout_s=30)[job_id]
     stats = calm.stats()

@@ -15,7 +15,8 @@ import pytest
 from tests.chaos.conftest import FULL, brief
 from tests.chaos.expectations import expected_calls, paid_calls
 from tests.harness.fakes import FakeProviders
-from tests.harness.observe import Probe, completions_per_stage, publish, submit, wait_all
+from tests.harness.observe import Probe, completions_per_stage, publish, queues_idle, submit, wait_all
+from tests.harness.processes import wait_for
 from tests.harness.stack import RunningStack
 
 pytestmark = pytest.mark.chaos
@@ -53,7 +54,8 @@ def test_every_event_delivered_twice_composes_each_job_once_and_pays_once(
     try:
         job_ids = [submit(chaos_stack, brief()) for _ in range(jobs)]
         ended = wait_all(chaos_stack, job_ids, timeout_s=300)
-        time.sleep(2)  # let the copies of the last events arrive and be settled
+        # The copies of the last events arrived and were settled: nothing waiting or in flight anywhere.
+        wait_for(lambda: queues_idle(chaos_stack, "chaos-probe"), timeout_s=60, what="every queue drained")
     finally:
         duplicator.stop.set()
         duplicator.join()

@@ -14,6 +14,7 @@ from tests.chaos.conftest import brief
 from tests.chaos.expectations import MODELS, expected_calls, paid_calls, script_of
 from tests.harness.fakes import FakeProviders
 from tests.harness.observe import kill, ledger_job, running_owners, service_pids, submit, wait_all
+from tests.harness.processes import wait_for
 from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
@@ -38,8 +39,14 @@ def test_a_killed_narration_worker_does_not_repay_saved_speech(chaos_stack: Runn
     assert busy[0][2] in service_pids(chaos_stack)
     kill(busy[0][2])
     saved = _saved_segments(chaos_stack, job_id)
-    # The fake counts a request when it answers; the replacement cannot claim before the 4 s lease ends.
-    time.sleep(1.5)
+    # The fake counts a request when it answers (≤ 1 s after the kill); the replacement claims only once the
+    # 4 s lease has run out, and its first answer is 1 s after that: count what was paid at that claim.
+    wait_for(
+        lambda: any(b[1] == "narration" and b[2] != busy[0][2] for b in running_owners(chaos_stack, [job_id])),
+        timeout_s=60,
+        what="another worker claimed narration",
+        every_s=0.05,
+    )
     spoken_before = calm.spoken_texts()
 
     job = wait_all(chaos_stack, [job_id], timeout_s=180)[job_id]

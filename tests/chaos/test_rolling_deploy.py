@@ -14,7 +14,8 @@ import pytest
 from tests.chaos.conftest import FULL, brief
 from tests.chaos.expectations import expected_calls, paid_calls
 from tests.harness.fakes import FakeProviders
-from tests.harness.observe import completions_per_stage, kill, restarts, service_pids, submit, wait_all
+from tests.harness.observe import completions_per_stage, kill, restarts, running_owners, service_pids, submit, wait_all
+from tests.harness.processes import wait_for
 from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
@@ -25,12 +26,12 @@ def test_a_rolling_restart_of_every_worker_loses_no_job(chaos_stack: RunningStac
     started = time.monotonic()
     restarts_before = restarts(chaos_stack)
     job_ids = [submit(chaos_stack, brief()) for _ in range(jobs)]
-    time.sleep(2)
+    wait_for(lambda: running_owners(chaos_stack, job_ids), timeout_s=60, what="the jobs under way")
     terminated = []
     for pid, stage_name in sorted(service_pids(chaos_stack).items(), key=lambda item: item[1]):
         if kill(pid, signal.SIGTERM):
             terminated.append(f"{stage_name}:{pid}")
-        time.sleep(1.5)
+        time.sleep(1.5)  # the rolling cadence: one service every 1.5 s (pacing of the fault, not a wait)
     ended = wait_all(chaos_stack, job_ids, timeout_s=400)
 
     print(f"\nchaos.rolling jobs={jobs} terminated={len(terminated)} elapsed_s={time.monotonic() - started:.1f}")

@@ -26,7 +26,7 @@ PHARMA = {
     "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
-    "duration_s": 24,
+    "duration_s": 26,
     "aspect_ratio": "16:9",
     "resolution": "720p",
     "loudness_lufs": -24,
@@ -95,6 +95,7 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
                 "captions": _download(job["outputs"]["captions_url"], work / f"{name}.vtt")
                 if job["outputs"].get("captions_url")
                 else None,
+                "compliance": client.get(job["links"]["compliance"]).json(),
             }
     return results
 
@@ -171,6 +172,27 @@ def test_the_general_ad_without_safety_text_has_no_isi_but_the_pharma_ad_draws_i
         if expect_isi:
             assert lower > 8.0, f"the lower third barely changed ({lower:.1f}/255): no ISI drawn"
         assert bool(script.safety_text) is expect_isi
+
+
+@pytest.mark.parametrize(("name", "rule_count"), [("pharma", 22), ("general", 4)])
+def test_the_job_carries_its_compliance_verdict_and_serves_the_full_report(finished, name, rule_count):
+    job, report = finished[name]["job"], finished[name]["compliance"]
+    assert (job["compliance"]["passed"], job["compliance"]["failing"]) == (report["passed"], report["failing"])
+    assert len(report["rules"]) == rule_count
+    for rule in report["rules"]:
+        assert rule["citation"]
+        assert rule["threshold"]
+        assert rule["measured"]
+        assert rule["status"] in {"pass", "fail", "warn"}
+    assert "medical-legal-regulatory" in report["not_checked"]
+
+
+@pytest.mark.parametrize("name", ["pharma", "general"])
+def test_the_reports_delivery_rules_pass_and_its_loudness_agrees_with_ebur128(finished, name):
+    rules = {rule["id"]: rule for rule in finished[name]["compliance"]["rules"]}
+    for rule_id in ("TD-LOUDNESS", "TD-TRUEPEAK", "TD-CAPTIONS", "TD-SAFE-AREA"):
+        assert rules[rule_id]["status"] == "pass", rules[rule_id]
+    assert rules["TD-LOUDNESS"]["value"] == pytest.approx(integrated_loudness_lufs(finished[name]["video"]), abs=0.3)
 
 
 def _seconds(stamp: str) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from shared.script import Script
 from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
 from tests.harness.fakes import FakeProviders, running_fakes
-from tests.harness.observe import service_pids
+from tests.harness.observe import held_stages, lease_of, service_pids
 from tests.harness.processes import wait_for
 from tests.harness.stack import RunningStack, start_stack, wait_until_ended
 from tests.media_probe import probe, streams
@@ -45,7 +44,7 @@ BRIEF = {
     "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
-    "duration_s": 24,
+    "duration_s": 26,
     "aspect_ratio": "16:9",
     "resolution": "720p",
 }
@@ -168,7 +167,9 @@ def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twi
     with provider_stack.client() as client:
         job_id = submit(client)
         wait_for(lambda: fakes.veo_creates() == 1, timeout_s=60, what="the first veo prediction")
-        time.sleep(2.0)  # a heartbeat or two: the message is now invisible for the short lease only
+        claimed = lease_of(provider_stack, job_id, "clips")
+        # A heartbeat has moved the lease on: the message is now invisible for the short lease only.
+        wait_for(lambda: lease_of(provider_stack, job_id, "clips") > claimed, timeout_s=10, what="a clips heartbeat")
         os.kill(victim, signal.SIGKILL)
         job = wait_until_ended(client, job_id, timeout_s=150)
     assert job["status"] == "completed", (job, provider_stack.log_tail())
@@ -186,7 +187,8 @@ def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_m
         assert client.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 200
         job = wait_until_ended(client, job_id, timeout_s=30)
         wait_for(lambda: fakes.replicate.stats()["cancels"] >= 1, timeout_s=15, what="the prediction's cancel")
-        time.sleep(7.0)  # longer than the cancelled clip would have taken: a next scene would have started
+        # Until no worker holds a stage of the job: one that missed the cancel would start a next scene first.
+        wait_for(lambda: not held_stages(provider_stack, job_id), timeout_s=60, what="every stage let go")
     assert job["status"] == "cancelled"
     stats = fakes.replicate.stats()
     assert stats["cancelled"][VEO] == 1

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import structlog
-
 from shared.config import Settings
 from shared.events import ScriptCompletedPayload, dump_event, make_event
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints
 from shared.request import AdRequest
 from shared.script import Script
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -63,12 +60,10 @@ def context_for(
         checks += 1
         return cancel_after_checks is not None and checks > cancel_after_checks
 
-    return StageContext(
-        job=job_for(request, key, script),
+    return stage_context(
+        job_for(request, key, script),
         storage=store,  # type: ignore[arg-type]
-        checkpoints=MemoryCheckpoints(),
-        workdir=workdir,
         settings=Settings(),
+        workdir=workdir,
         cancelled=cancelled,
-        log=structlog.get_logger(),
     )

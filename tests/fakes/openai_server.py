@@ -1,4 +1,4 @@
-"""A fake OpenAI speech API on loopback: `POST /v1/audio/speech` answering real audio (PROVIDERS.md §4, §6).
+"""A fake OpenAI speech API on loopback: `POST /v1/audio/speech` answering real audio.
 
 Speech is espeak-ng at a rate scaled by `speed`, converted to the requested format. It enforces
 the real limits (4096 chars, speed 0.25–4, voices per model, formats) with OpenAI's error envelope,

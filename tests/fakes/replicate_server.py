@@ -1,4 +1,4 @@
-"""A fake Replicate API on loopback that speaks the real protocol (PROVIDERS.md §1, §6).
+"""A fake Replicate API on loopback that speaks the real protocol.
 
 Predictions go starting → processing → succeeded | failed | canceled (or `aborted`) over a
 configurable latency; outputs are real media served over http (so the SDK returns plain strings)

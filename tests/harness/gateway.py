@@ -17,6 +17,7 @@ from tests.harness.processes import free_port, python_module, spawn_until_ready,
 class RunningGateway:
     base_url: str
     keys: dict[str, str]  # user_id -> API key
+    pid: int = 0
 
     def headers(self, user_id: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[user_id]}"}
@@ -56,6 +57,6 @@ def running_gateway(
         python_module("services.gateway"), log_path=log_path, ready=ready, timeout_s=start_timeout_s, env=env
     )
     try:
-        yield RunningGateway(base_url=base_url, keys=keys)
+        yield RunningGateway(base_url=base_url, keys=keys, pid=proc.pid)
     finally:
         stop_process(proc)

@@ -152,6 +152,28 @@ def running_owners(
     return busy
 
 
+def held_stages(stack: RunningStack, job_id: str) -> list[str]:
+    """The job's stages some worker holds now (running, lease not expired), whatever the job's own status."""
+    now = time.time()
+    stages = ledger_job(stack, job_id).get("stages", {})
+    return [
+        name
+        for name, state in stages.items()
+        if state.get("status") == "running" and state.get("owner") and state.get("lease_expires_at", 0) > now
+    ]
+
+
+def lease_of(stack: RunningStack, job_id: str, stage_name: str) -> float:
+    """When the stage's lease runs out (0 when nobody holds it): a heartbeat moves it forward."""
+    return float(ledger_job(stack, job_id).get("stages", {}).get(stage_name, {}).get("lease_expires_at") or 0)
+
+
+def queues_idle(stack: RunningStack, *extra_queues: str) -> bool:
+    """No message waiting or in flight on any stage queue (nor on `extra_queues`)."""
+    names = [s.queue_name for s in STAGES] + list(extra_queues)
+    return all(queue_depth(stack, name) == (0, 0) for name in names)
+
+
 def kill(pid: int, signum: signal.Signals = signal.SIGKILL) -> bool:
     try:
         os.kill(pid, signum)

@@ -145,3 +145,21 @@ def test_a_prod_gateway_without_a_stream_token_secret_refuses_to_start(prefix: s
     del env["PHARMAGEN_STREAM_TOKEN_SECRET"]
     output = _start_fails(env, tmp_path)
     assert "PHARMAGEN_STREAM_TOKEN_SECRET is required outside development" in output
+
+
+@pytest.mark.parametrize("module", ["services.gateway", "services.notifier"])
+def test_a_prod_service_that_finds_a_shared_webhook_secret_refuses_to_start(
+    prefix: str, tmp_path: Path, module: str
+) -> None:
+    env = {**PROD, "PHARMAGEN_RESOURCE_PREFIX": prefix, "PHARMAGEN_WEBHOOK_SECRET": "pharmagen-dev-webhook-secret"}
+    proc = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PHARMAGEN_PORT": "1", "PHARMAGEN_LOG_FORMAT": "console", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "no shared or default secret is accepted" in proc.stdout + proc.stderr

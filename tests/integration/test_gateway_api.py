@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable, Iterator
 import httpx
 import pytest
 
+from services.composer.compliance.report import Finding, build_report
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.connections import Connections, connect
+from shared.events import JobCompletedPayload, dump_event, make_event
 from shared.ledger.usage import add_usage
 from shared.topology import USAGE_TABLE
 from tests.harness.gateway import RunningGateway, running_gateway
@@ -21,7 +23,7 @@ from tools.local.bootstrap import Created
 
 pytestmark = pytest.mark.integration
 
-USERS = [f"user{i}" for i in range(80)]
+USERS = [f"user{i}" for i in range(120)]
 STRANGER = "stranger"
 CAP = 3
 BRIEF = {"brief": "Thirty seconds for a calm morning allergy relief spot", "duration_s": 12}
@@ -124,7 +126,8 @@ def test_wrong_key_is_401(gateway: RunningGateway) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "suffix"), [("GET", ""), ("POST", "/cancel"), ("POST", "/retry"), ("GET", "/events")]
+    ("method", "suffix"),
+    [("GET", ""), ("POST", "/cancel"), ("POST", "/retry"), ("GET", "/events"), ("GET", "/compliance")],
 )
 def test_another_users_job_is_404(gateway: RunningGateway, api: httpx.Client, method: str, suffix: str) -> None:
     job_id = submit(api).json()["job_id"]
@@ -268,6 +271,39 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
     assert httpx.get(job["outputs"]["video_url"]).content == b"not really an mp4"
     download = httpx.get(job["outputs"]["video_download_url"])
     assert "attachment" in download.headers["content-disposition"]
+
+
+def test_a_completed_job_shows_its_compliance_verdict_and_serves_the_full_report(
+    api: httpx.Client, user: str, settings: Settings
+) -> None:
+    job_id = submit(api).json()["job_id"]
+    assert api.get(f"/jobs/{job_id}/compliance").status_code == 404  # no report before the composer
+    report_key = f"users/{user}/jobs/{job_id}/final/compliance.json"
+    report = build_report("general", [Finding("TD-LOUDNESS", False, "-30.0 LUFS integrated, target -24.0", -30.0)],
+                          mode="report", checker_s=1.5)  # fmt: skip
+
+    async def complete(conn: Connections) -> None:
+        for stage_name in ("script", "narration", "clips", "music"):
+            await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
+            await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.0)
+        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
+        assert claim.job is not None
+        await conn.storage.upload_bytes(report.model_dump_json().encode(), report_key)
+        payload = JobCompletedPayload(video_key=f"users/{user}/jobs/{job_id}/final/ad.mp4", duration_s=12.0,
+                                      compliance_key=report_key, compliance=report.summary(report_key))  # fmt: skip
+        event = make_event("job.completed", job_id=job_id, user_id=user, payload=payload)
+        await conn.ledger.complete_job(
+            claim.job, "composer", owner="test", job_status="composing", event_json=dump_event(event),
+            stage_cost_usd=0.0, outputs={"video_key": payload.video_key}, video_duration_s=12.0,
+        )  # fmt: skip
+
+    on_ledger(settings, complete)
+    job = api.get(f"/jobs/{job_id}").json()
+    assert job["compliance"]["passed"] is False
+    assert job["compliance"]["failing"] == ["TD-LOUDNESS", "TD-TRUEPEAK", "TD-CAPTIONS", "TD-SAFE-AREA"]
+    served = api.get(job["links"]["compliance"].removeprefix("/api/v1"))
+    assert served.status_code == 200
+    assert served.json()["rules"][0] == {**report.rules[0].model_dump(), "value": -30.0}
 
 
 def test_the_active_job_cap_answers_429_with_retry_after(api: httpx.Client) -> None:

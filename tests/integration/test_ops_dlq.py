@@ -109,7 +109,9 @@ async def test_a_job_that_exhausted_its_retries_completes_after_its_dead_letter_
             failed = await h.wait_job(job.job_id, lambda j: j.terminal, timeout_s=30)
             dlq = await open_dead_letter_queue(h.conn, stage("clips"))
             await _until(dlq.count, 1)
-        await asyncio.sleep(1.5)  # a stopped worker's last long poll lives on in the server for poll_wait_s
+        # A stopped worker's last long poll lives on in the server (which we cannot observe) until its
+        # poll_wait_s runs out; a replay sent before then could be received by that ghost and lost to a lease.
+        await asyncio.sleep(h.settings.poll_wait_s + 0.5)
         assert (failed.status, failed.error_stage) == ("failed", "clips")
         assert await _tags(h, f"users/{job.user_id}/jobs/{job.job_id}/script/script.json") == {
             "pharmagen-status": "failed"

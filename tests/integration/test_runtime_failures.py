@@ -56,7 +56,7 @@ async def failing_run(settings: Settings) -> FailingRun:
     """One run serves two tests: it takes ~8 s (redelivery delays of 1, 2 and 4 s)."""
     run = FailingRun()
     mp = pytest.MonkeyPatch()
-    mp.setattr("shared.delivery.random", _NoJitter)
+    mp.setattr("shared.attempt.random", _NoJitter)
     try:
         async with harness(isolated_settings(settings)) as h:
             run.queue = RecordingQueue(await h.stage_queue("script"))

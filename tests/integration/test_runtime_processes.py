@@ -78,6 +78,11 @@ class WorkerProcesses:
             proc.wait()
 
 
+async def _lease_moved_on(h: Harness, job_id: str, claimed: float) -> bool:
+    """A heartbeat extended the stage's lease past where the claim set it."""
+    return ((await h.job(job_id)).stage("script").lease_expires_at or 0) > claimed
+
+
 @pytest.fixture
 def isolated(settings: Settings) -> Settings:
     return isolated_settings(settings)
@@ -100,7 +105,9 @@ async def test_a_worker_killed_mid_run_has_its_job_finished_by_another_process(
         await workers.wait_marked(doomed, "started", job.job_id)
         rescuer = workers.start("script", "ok")
         await workers.wait_ready(rescuer)  # already polling when the message comes back
-        await asyncio.sleep(1.0)  # past the first heartbeats: the message is now held for the 2 s lease only
+        # Past the first heartbeat: the message is now held for the 2 s lease only.
+        claimed = (await h.job(job.job_id)).stage("script").lease_expires_at or 0
+        await eventually(lambda: _lease_moved_on(h, job.job_id, claimed))
 
         doomed.send_signal(signal.SIGKILL)
         doomed.wait()

@@ -1,4 +1,4 @@
-"""Real ffmpeg: the composed ad's streams, length, loudness, safety lower third, thumbnail and captions."""
+"""Real ffmpeg: the composed ad's streams, length, loudness, statement plate, thumbnail and captions."""
 
 import pytest
 
@@ -23,9 +23,11 @@ def _script(ad_type: str = "pharmaceutical", titles: bool = True) -> Script:
               on_screen_text=f"Morning {i}" if titles else "")
         for i in range(2)
     ]  # fmt: skip
+    statement = [NarrationSegment(text=SAFETY, start_s=4.3, end_s=7.8, kind="safety")]
     return Script(
         title="Ad", ad_type=ad_type, duration_s=8.0, scenes=scenes,
-        narration=[NarrationSegment(text="Mornings, made easy.", start_s=0.5, end_s=3.0)],
+        narration=[NarrationSegment(text="Mornings, made easy.", start_s=0.5, end_s=3.0),
+                   *(statement if ad_type == "pharmaceutical" else [])],
         safety_text=SAFETY if ad_type == "pharmaceutical" else "",
     )  # fmt: skip
 
@@ -94,7 +96,7 @@ async def test_music_alone_is_normalised_when_there_is_no_narration(parts):
     assert abs(integrated_loudness_lufs(music_only.video) - -24.0) < 1.0
 
 
-async def test_a_pharmaceutical_ad_draws_the_safety_information_in_the_lower_third(parts):
+async def test_a_pharmaceutical_ad_draws_its_statement_in_the_lower_third(parts):
     pharma = await _compose(parts, "pharma-plain", script=_script("pharmaceutical", titles=False))
     general = await _compose(parts, "general-plain", script=_script("general", titles=False))
     size = ENCODING.size

@@ -7,10 +7,10 @@ from services.clips import handler as clips_handler
 from shared.config import Settings
 from shared.events import ScriptCompletedPayload, dump_event, make_event
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, Rendered, never_cancelled
+from shared.providers.base import MemoryCheckpoints, Rendered
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -45,10 +45,7 @@ def _context(tmp_path: Path, storage: MemoryStorage, checkpoints: MemoryCheckpoi
         stages={"script": StageState(status="succeeded", event=dump_event(event))},
         created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
     )  # fmt: skip
-    return StageContext(
-        job=job, storage=storage, checkpoints=checkpoints, workdir=tmp_path, settings=Settings(),  # type: ignore[arg-type]
-        cancelled=never_cancelled, log=None,
-    )  # fmt: skip
+    return stage_context(job, storage=storage, settings=Settings(), workdir=tmp_path, checkpoints=checkpoints)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -80,7 +77,7 @@ async def test_each_scene_starts_from_the_previous_scenes_last_frame(tmp_path, m
     assert maker.calls[2][1].read_text() == "last frame of clip 1"
     assert result.event_type == "clips.completed"
     assert result.payload.clip_keys == [asset_key("u1", "j1", "clips", f"scene-{i:02d}.mp4") for i in range(3)]  # type: ignore[attr-defined]
-    assert result.payload.cost_usd == pytest.approx(1.5)  # type: ignore[attr-defined]
+    assert result.cost_usd == pytest.approx(1.5)
 
 
 async def test_finished_scenes_are_checkpointed_with_their_clip_and_thumbnail_uploaded(tmp_path, maker):
@@ -108,7 +105,7 @@ async def test_a_redelivery_skips_finished_scenes_and_resumes_from_the_stored_cl
     start_frame = maker.calls[0][1]
     assert start_frame is not None
     assert start_frame.read_text() == "last frame of stored clip 1"
-    assert result.payload.cost_usd == pytest.approx(1.5)  # type: ignore[attr-defined]
+    assert result.cost_usd == pytest.approx(1.5)
 
 
 async def test_a_cancelled_job_stops_before_the_next_scene(tmp_path, maker):

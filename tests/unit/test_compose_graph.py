@@ -13,10 +13,15 @@ def _script(ad_type: str = "pharmaceutical") -> Script:
     scenes = [
         Scene(index=i, duration_s=4.0, visual_prompt=f"scene {i} prompt", on_screen_text=f"Title {i}") for i in range(2)
     ]
+    pharma = ad_type == "pharmaceutical"
+    closing = [
+        NarrationSegment(text="May cause drowsiness.", start_s=2.5, end_s=4.0, kind="safety"),
+        NarrationSegment(text="Call 1-800-555-0199.", start_s=5.5, end_s=7.5, kind="provision"),
+    ]
     return Script(
         title="Ad", ad_type=ad_type, duration_s=8.0, scenes=scenes,
-        narration=[NarrationSegment(text="Hello.", start_s=0, end_s=2)],
-        safety_text="May cause drowsiness." if ad_type == "pharmaceutical" else "",
+        narration=[NarrationSegment(text="Hello.", start_s=0, end_s=2), *(closing if pharma else [])],
+        safety_text="May cause drowsiness." if pharma else "", end_card=["1-800-555-0199"] if pharma else [],
     )  # fmt: skip
 
 
@@ -66,15 +71,24 @@ def test_clips_are_joined_dropping_the_duplicated_first_frame_of_the_next_clip()
 
 
 def test_text_is_drawn_from_files_with_expansion_off():
-    graph = _graph(_args(_script()))
-    assert graph.count("drawtext=") == 4  # two titles, the ISI heading and the ISI body
+    graph = _graph(_args(_script("general")))
+    assert graph.count("drawtext=") == 2  # two titles
     assert "textfile=t0.txt" in graph
     assert "expansion=none" in graph
 
 
-def test_a_pharmaceutical_ad_gets_a_safety_band_and_a_general_ad_does_not():
-    assert "drawbox=" in _graph(_args(_script("pharmaceutical")))
+def test_a_pharmaceutical_ad_draws_its_statement_and_end_card_on_plates_instead_of_titles():
+    graph = _graph(_args(_script("pharmaceutical")))
+    assert graph.count("drawtext=") == 2  # the statement's one line and the end card's: the titles give way
+    assert graph.count("drawbox=") == 2
+    assert "color=black@0.85" in graph
     assert "drawbox=" not in _graph(_args(_script("general")))
+
+
+def test_the_music_all_but_stops_while_the_statement_plays():
+    graph = _graph(_args(_script("pharmaceutical")))
+    assert "volume=eval=frame:volume=pow(10\\,-40.0*clip(" in graph
+    assert "eval=frame" not in _graph(_args(_script("general")))
 
 
 def test_music_is_ducked_under_the_narration_and_normalised_linearly_with_the_measure():
@@ -82,16 +96,16 @@ def test_music_is_ducked_under_the_narration_and_normalised_linearly_with_the_me
     assert "sidechaincompress" in graph
     assert "amix" in graph
     assert "loudnorm=I=-24.0" in graph
-    assert "TP=-1.0" in graph
+    assert "TP=-3.0" in graph  # TD-TRUEPEAK: <= -2 dBTP after AAC
     assert "measured_I=-19.00" in graph
     assert "linear=true" in graph
     assert "aformat=channel_layouts=stereo" in graph.split("loudnorm")[1]
 
 
-def test_a_web_loudness_target_gets_a_lower_true_peak_ceiling():
+def test_a_web_loudness_target_gets_a_true_peak_ceiling_under_the_reports_minus_2_dbtp():
     graph = _graph(_args(_script(), target=-14.0))
     assert "loudnorm=I=-14.0" in graph
-    assert "TP=-2.0" in graph
+    assert "TP=-3.0" in graph  # AAC overshoots by up to ~1 dB: -3 keeps the delivered ad at or under -2 dBTP
 
 
 def test_without_narration_the_music_alone_is_normalised():

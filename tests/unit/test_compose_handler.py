@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-import structlog
 
 from services.composer import checking
 from services.composer import handler as composer_handler
@@ -23,10 +22,9 @@ from shared.events import (
     make_event,
 )
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -75,10 +73,7 @@ def _context(tmp_path: Path, *, narrated: bool, compliance: str = "report") -> t
         request=AdRequest(brief="An allergy relief spot", loudness_lufs=-14, compliance=compliance),
         stages=stages, created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
     )  # fmt: skip
-    ctx = StageContext(
-        job=job, storage=storage, checkpoints=MemoryCheckpoints(), workdir=tmp_path, settings=Settings(),  # type: ignore[arg-type]
-        cancelled=never_cancelled, log=structlog.get_logger(),
-    )  # fmt: skip
+    ctx = stage_context(job, storage=storage, settings=Settings(), workdir=tmp_path)  # type: ignore[arg-type]
     return ctx, storage
 
 
@@ -86,8 +81,10 @@ def _context(tmp_path: Path, *, narrated: bool, compliance: str = "report") -> t
 def composed(monkeypatch):
     calls = []
 
-    async def fake_compose(script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor):
-        calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs})
+    async def fake_compose(
+        script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor, track=None
+    ):
+        calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs, "track": track})
         (workdir / "ad.mp4").write_bytes(b"video")
         (workdir / "ad.jpg").write_bytes(b"jpeg")
         stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
@@ -129,6 +126,7 @@ async def test_the_clips_in_scene_order_and_the_jobs_loudness_target_reach_the_c
     assert [clip.read_bytes() for clip in composed[0]["clips"]] == [b"c0", b"c1"]
     assert composed[0]["target_lufs"] == -14
     assert composed[0]["narration"].read_bytes() == b"n"
+    assert composed[0]["track"] is not None  # the statement's pages follow the words as actually spoken
 
 
 async def test_a_skipped_narration_gives_music_only_and_no_captions(tmp_path, composed):

@@ -17,6 +17,7 @@ from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
 from shared.stage import StageContext
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
+from tests.fakes.memory_storage import MemoryStorage
 
 REQUEST = AdRequest(brief="A calm 12-second spot for Brewly coffee", duration_s=12, voice="nova")
 EVENT = make_event("script.completed", job_id=JOB_ID, user_id=USER_ID, payload={
@@ -73,6 +74,18 @@ async def test_a_script_without_voice_over_skips_the_stage(tmp_path: Path) -> No
     assert narrator.calls == []
 
 
+async def test_the_skip_is_decided_from_the_script_stages_announcement_without_fetching_the_script(
+    tmp_path: Path,
+) -> None:
+    storage = MemoryStorage()
+    ctx = context_for(REQUEST, tmp_path, script=script_with(needs_narration=False), storage=storage)
+    storage.objects.clear()  # a fetch of the script would now fail
+
+    result = await build_handler(Settings(), FakeNarrator())(EVENT, ctx)
+
+    assert (result.event_type, result.skipped) == ("narration.skipped", True)
+
+
 async def test_each_segment_is_spoken_at_its_speed_and_its_timing_recorded(tmp_path: Path) -> None:
     narrator = FakeNarrator()
     ctx = context_for(REQUEST, tmp_path, script=script_with(CALM, SAFETY))
@@ -90,8 +103,8 @@ async def test_each_segment_is_spoken_at_its_speed_and_its_timing_recorded(tmp_p
         "audio_key": PREFIX + "narration.mp3",
         "timings_key": PREFIX + "narration-timings.json",
         "duration_s": 12.0,
-        "cost_usd": pytest.approx(0.02),
     }
+    assert result.cost_usd == pytest.approx(0.02)
     assert (PREFIX + "narration.mp3") in ctx.storage.objects  # type: ignore[attr-defined]
 
 

@@ -34,8 +34,8 @@ async def test_the_script_is_stored_as_json_and_announced(tmp_path: Path) -> Non
         "duration_s": 20.0,
         "scene_count": len(stored.scenes),
         "needs_narration": True,
-        "cost_usd": 0.0,
     }
+    assert result.cost_usd == 0.0
 
 
 class _WrongLengthWriter:

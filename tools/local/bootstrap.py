@@ -20,6 +20,7 @@ from shared.topology import (
     JOBS_BY_USER_INDEX,
     JOBS_TABLE,
     KEYS_TABLE,
+    OUTBOX_INDEX,
     STAGES,
     TOPIC_NAME,
     USAGE_TABLE,
@@ -108,6 +109,7 @@ def _ensure_tables(settings: Settings, dynamodb: Any) -> None:
                 {"AttributeName": "job_id", "AttributeType": "S"},
                 {"AttributeName": "user_id", "AttributeType": "S"},
                 {"AttributeName": "created_at", "AttributeType": "S"},
+                {"AttributeName": "outbox", "AttributeType": "S"},
             ],
             KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
             GlobalSecondaryIndexes=[
@@ -118,7 +120,15 @@ def _ensure_tables(settings: Settings, dynamodb: Any) -> None:
                         {"AttributeName": "created_at", "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "ALL"},
-                }
+                },
+                {
+                    "IndexName": OUTBOX_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "outbox", "KeyType": "HASH"},
+                        {"AttributeName": "created_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                },
             ],
         )
     if settings.name(USAGE_TABLE) not in existing:

@@ -1,6 +1,6 @@
 """The local AWS: moto server processes on loopback, started and stopped by the project.
 
-Two processes, as LOCAL-AWS-NOTES measured best: one serves SNS, SQS, S3 and Secrets Manager
+Two processes: one serves SNS, SQS, S3 and Secrets Manager
 together (SNS→SQS delivery only works inside one process), a second serves DynamoDB.
 Code reaches them only through `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_DYNAMODB`.
 Run one by hand with `python -m tools.local.emulator --port 4566`.

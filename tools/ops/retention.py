@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.asset_tags import FAILED_TAG, STATUS_TAG
+from shared.ledger.items import RECORD_KIND
 from shared.storage import job_prefix
 
 
@@ -30,10 +31,14 @@ async def expired_failures(
     paginator = dynamodb.get_paginator("scan")
     async for page in paginator.paginate(
         TableName=jobs_table,
-        FilterExpression="#status = :failed AND finished_at < :cutoff",
+        FilterExpression="#kind = :job AND #status = :failed AND finished_at < :cutoff",
         ProjectionExpression="job_id, user_id, finished_at",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":failed": {"S": "failed"}, ":cutoff": {"N": repr(cutoff)}},
+        ExpressionAttributeNames={"#kind": RECORD_KIND, "#status": "status"},
+        ExpressionAttributeValues={
+            ":job": {"S": "job"},
+            ":failed": {"S": "failed"},
+            ":cutoff": {"N": repr(cutoff)},
+        },
     ):
         found += [
             ExpiredJob(item["job_id"]["S"], item["user_id"]["S"], float(item["finished_at"]["N"]))

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from shared.ffmpeg import ffmpeg
 
 STRIP_WIDTH = 320
-SCENE_CHANGE_THRESHOLD = 12.0  # scdet score (0–100) above which a frame starts a new shot
+SCENE_CHANGE_THRESHOLD = 12.0  # scdet score (0–100, on the grey strip) above which a frame starts a new shot
 Frame = npt.NDArray[np.uint8]
 
 
@@ -52,19 +52,21 @@ def decode_args(video: Path, *, numbers: list[int], window: tuple[float, float] 
                 fps: float, out: Path) -> list[str]:  # fmt: skip
     """ffmpeg arguments for the one pass; outputs go to files in `out` (frames.rgb, strip.gray, cuts.txt)."""
     select = "+".join(f"eq(n\\,{n})" for n in numbers) or "0"
-    branches = 3 if window else 2
+    # One cheap downscale to grey feeds both the cut detector and the strip (a 1080p scale per frame is
+    # the costliest filter here).
+    small = f"[m]scale={STRIP_WIDTH}:{strip_height}:flags=fast_bilinear,format=gray"
     graph = [
-        f"[0:v]split={branches}[s][c]" + ("[w]" if window else ""),
+        "[0:v]split=2[s][m]",
         f"[s]select='{select}',format=rgb24[so]",
-        f"[c]scale=160:90,scdet=threshold={SCENE_CHANGE_THRESHOLD},"
+        small + (",split=2[c][w]" if window else "[c]"),
+        f"[c]scdet=threshold={SCENE_CHANGE_THRESHOLD},"
         f"metadata=mode=print:key=lavfi.scd.time:file='{out / 'cuts.txt'}'[co]",
     ]
     outputs = ["-map", "[so]", "-fps_mode", "passthrough", "-f", "rawvideo", str(out / "frames.rgb"),
                "-map", "[co]", "-f", "null", "-"]  # fmt: skip
     if window:
         start_frame, end_frame = round(window[0] * fps), round(window[1] * fps)
-        graph.append(f"[w]trim=start_frame={start_frame}:end_frame={end_frame},"
-                     f"scale={STRIP_WIDTH}:{strip_height},format=gray[wo]")  # fmt: skip
+        graph.append(f"[w]trim=start_frame={start_frame}:end_frame={end_frame}[wo]")
         outputs += ["-map", "[wo]", "-fps_mode", "passthrough", "-f", "rawvideo", str(out / "strip.gray")]
     return ["-i", str(video), "-filter_complex", ";".join(graph), *outputs]
 

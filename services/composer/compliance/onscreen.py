@@ -87,7 +87,7 @@ def dual(windows: list[tuple[float, float]], spoken: Sequence[SegmentTiming]) ->
             notes.append(
                 f"page {number} text {window[0]:.2f}-{window[1]:.2f} s vs audio {audio[0]:.2f}-{audio[1]:.2f} s"
             )
-    uncovered = [s for s in spoken if not any(w[0] - 0.25 <= s.start_s and s.end_s <= w[1] + 0.3 for w in windows)]
+    uncovered = [s for s in spoken if not any(w[0] <= (s.start_s + s.end_s) / 2 <= w[1] for w in windows)]
     if uncovered:
         notes.append(f"{len(uncovered)} spoken pieces without their text on screen")
         worst = max(worst, 99.0)

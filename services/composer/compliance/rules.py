@@ -1,4 +1,4 @@
-"""The rules the report measures, one entry per id of the compliance table (docs/compliance.md).
+"""The rules the report measures, one entry per compliance rule id (docs/compliance-report.md).
 
 Table-driven so a change of regulation is a change of rows: the checks look rules up by id.
 `severity` "warn" rules never fail a report (the law gives no number, or the element is optional).

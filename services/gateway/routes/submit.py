@@ -1,10 +1,11 @@
-"""POST /generate: validate, write the ledger, publish job.submitted, answer 202 at once."""
+"""POST /generate: validate, write the ledger (the job and its pending publish), publish job.submitted, answer 202."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
+import structlog
 from litestar import Response, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, ValidationException
@@ -16,9 +17,10 @@ from services.gateway.schemas import GenerateRequest, SubmitResponse, request_ha
 from services.gateway.views import links_for
 from shared.config import Settings
 from shared.connections import Connections
-from shared.events import make_event, new_correlation_id
+from shared.events import new_correlation_id
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, TooManyActiveJobs
+from shared.outbox_relay import publish_submitted
 from shared.webhook_target import WebhookPolicy, WebhookRefused, check_at_submit
 
 
@@ -79,17 +81,16 @@ async def generate(
         raise ClientException(
             status_code=409, detail="this Idempotency-Key was already used with a different request body"
         ) from exc
-    # A repeat re-publishes while the job still waits: harmless (same event id) and it heals a lost publish.
+    # The ledger write recorded the publish as pending (the outbox): publish now and clear it. Should this
+    # fail or the process die here, the outbox relay publishes later. A repeat re-publishes while the job
+    # still waits: harmless (same event id) and it heals a lost publish.
     if created or _still_waiting(job):
-        await conn.bus.publish(
-            make_event(
-                "job.submitted",
-                job_id=job.job_id,
-                user_id=job.user_id,
-                correlation_id=job.correlation_id,
-                generation=job.generation,
+        try:
+            await publish_submitted(conn.ledger, conn.bus, job)
+        except Exception as exc:  # the job is safely recorded: the relay will publish it
+            structlog.get_logger().warning(
+                "submit.publish_deferred", job_id=job.job_id, reason=f"{type(exc).__name__}: {exc}"[:300]
             )
-        )
     links = links_for(job.job_id)
     return Response(
         SubmitResponse(job_id=job.job_id, status=job.status, links=links),

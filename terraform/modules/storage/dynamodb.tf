@@ -1,4 +1,4 @@
-# The job ledger and the usage table (DESIGN.md §4). On-demand billing: load follows
+# The job ledger and the usage table (docs/architecture.md, "The ledger's items"). On-demand billing: load follows
 # submissions, which are bursty and small.
 
 resource "aws_dynamodb_table" "jobs" {
@@ -19,11 +19,24 @@ resource "aws_dynamodb_table" "jobs" {
     name = "created_at"
     type = "S"
   }
+  attribute {
+    name = "outbox"
+    type = "S"
+  }
 
   # "My jobs", newest first, with pagination.
   global_secondary_index {
     name            = "user_id-created_at"
     hash_key        = "user_id"
+    range_key       = "created_at"
+    projection_type = "ALL"
+  }
+
+  # The submit outbox (sparse: only jobs whose job.submitted is not yet published), read by the
+  # gateway's relay. DynamoDB Streams on this table could feed a relay Lambda instead.
+  global_secondary_index {
+    name            = var.topology.outbox_index
+    hash_key        = "outbox"
     range_key       = "created_at"
     projection_type = "ALL"
   }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.delivery import RedeliveryBackoff
+from shared.attempt import RedeliveryBackoff
 
 
 class _Fixed:
@@ -17,7 +17,7 @@ class _Fixed:
 
 @pytest.fixture
 def upper_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shared.delivery.random", _Fixed(1.0))
+    monkeypatch.setattr("shared.attempt.random", _Fixed(1.0))
 
 
 @pytest.mark.usefixtures("upper_bound")
@@ -43,6 +43,6 @@ def test_jitter_keeps_the_delay_between_half_and_all_of_the_ceiling():
 
 
 def test_the_delay_is_at_least_one_second_so_a_retry_is_never_immediate(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("shared.delivery.random", _Fixed(0.0))
+    monkeypatch.setattr("shared.attempt.random", _Fixed(0.0))
 
     assert RedeliveryBackoff(base_s=0.1, max_s=900).delay_s(1) == 1

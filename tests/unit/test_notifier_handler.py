@@ -7,20 +7,24 @@ from pathlib import Path
 
 import httpx
 import pytest
-import structlog
+from standardwebhooks import Webhook
 
-from services.gateway.notifier import build_handler
-from services.gateway.webhook_signing import verify
+from services.notifier.handler import build_handler
 from shared.config import Settings
 from shared.errors import TransientError
 from shared.events import Event, make_event
 from shared.job import Job, StageState
-from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
-from shared.stage import StageContext
+from shared.stage import StageContext, stage_context
+from shared.webhook_secrets import new_secret
 from tests.fakes.memory_storage import MemoryStorage
 
-SECRET = "test-webhook-secret"
+SECRET = new_secret()
+
+
+async def _secret_for(user_id: str) -> str:
+    assert user_id == "u1"
+    return SECRET
 
 
 def _context(tmp_path: Path, webhook_url: str | None) -> StageContext:
@@ -34,15 +38,7 @@ def _context(tmp_path: Path, webhook_url: str | None) -> StageContext:
         updated_at="t",
         outputs={"video_key": "users/u1/jobs/j1/final/ad.mp4"},
     )
-    return StageContext(
-        job=job,
-        storage=MemoryStorage(),  # type: ignore[arg-type]
-        checkpoints=MemoryCheckpoints(),
-        workdir=tmp_path,
-        settings=Settings(webhook_secret=SECRET),
-        cancelled=never_cancelled,
-        log=structlog.get_logger(),
-    )
+    return stage_context(job, storage=MemoryStorage(), settings=Settings(), workdir=tmp_path)  # type: ignore[arg-type]
 
 
 def _event() -> Event:
@@ -59,18 +55,19 @@ def _recorder(statuses: list[int]) -> tuple[list[httpx.Request], httpx.MockTrans
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(statuses[min(len(seen), len(statuses)) - 1])
+        # A streamed answer, as from a real receiver (the notifier reads answers streamed and capped).
+        return httpx.Response(statuses[min(len(seen), len(statuses)) - 1], stream=httpx.ByteStream(b"ok"))
 
     return seen, httpx.MockTransport(answer)
 
 
 async def test_a_completed_job_is_posted_signed_with_its_outputs(tmp_path: Path) -> None:
     seen, transport = _recorder([200])
-    handle = build_handler(Settings(webhook_secret=SECRET), transport, backoff_base_s=0)
+    handle = build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)
     await handle(_event(), _context(tmp_path, "https://hooks.example.com/ads"))
     body = seen[0].content.decode()
-    assert verify(body, seen[0].headers["PharmaGen-Signature"], secret=SECRET)
-    assert seen[0].headers["PharmaGen-Event-Id"] == "j1:job.completed:0"
+    Webhook(SECRET).verify(body, dict(seen[0].headers))  # raises unless signed with the user's secret
+    assert seen[0].headers["webhook-id"] == "j1:job.completed:0"
     sent = json.loads(body)
     assert (sent["event_type"], sent["job_id"], sent["status"]) == ("job.completed", "j1", "completed")
     assert sent["outputs"]["video_url"].startswith("memory://")
@@ -78,19 +75,21 @@ async def test_a_completed_job_is_posted_signed_with_its_outputs(tmp_path: Path)
 
 async def test_a_job_without_a_webhook_url_sends_nothing(tmp_path: Path) -> None:
     seen, transport = _recorder([200])
-    await build_handler(Settings(), transport)(_event(), _context(tmp_path, None))
+    await build_handler(Settings(), transport, secret_for=_secret_for)(_event(), _context(tmp_path, None))
     assert seen == []
 
 
 async def test_a_failing_receiver_is_retried_in_the_handler_until_it_answers(tmp_path: Path) -> None:
     seen, transport = _recorder([503, 502, 200])
-    await build_handler(Settings(), transport, backoff_base_s=0)(_event(), _context(tmp_path, "https://h.example/x"))
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
+        _event(), _context(tmp_path, "https://h.example/x")
+    )
     assert len(seen) == 3
 
 
 async def test_a_receiver_that_stays_down_hands_the_message_back_to_sqs(tmp_path: Path) -> None:
     seen, transport = _recorder([500])
-    handle = build_handler(Settings(), transport, backoff_base_s=0)
+    handle = build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)
     with pytest.raises(TransientError):
         await handle(_event(), _context(tmp_path, "https://h.example/x"))
     assert len(seen) == 3
@@ -98,5 +97,7 @@ async def test_a_receiver_that_stays_down_hands_the_message_back_to_sqs(tmp_path
 
 async def test_a_receiver_refusal_is_not_retried(tmp_path: Path) -> None:
     seen, transport = _recorder([410])
-    await build_handler(Settings(), transport, backoff_base_s=0)(_event(), _context(tmp_path, "https://h.example/x"))
+    await build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)(
+        _event(), _context(tmp_path, "https://h.example/x")
+    )
     assert len(seen) == 1
