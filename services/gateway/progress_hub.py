@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+import structlog
+
 from shared.job import Job
 
 FetchJob = Callable[[str], Awaitable[Job | None]]
@@ -58,7 +60,11 @@ class ProgressHub:
     async def _poll(self, job_id: str, watch: _Watch) -> None:
         while not watch.job.terminal:
             await asyncio.sleep(self.poll_s)
-            fresh = await self._fetch(job_id)
+            try:
+                fresh = await self._fetch(job_id)
+            except Exception as exc:  # a throttled or flaky read: the streams wait for the next poll
+                structlog.get_logger().warning("progress.poll_failed", job_id=job_id, reason=type(exc).__name__)
+                continue
             self.polls += 1
             async with watch.changed:
                 if fresh is None:

@@ -73,6 +73,11 @@ def stored_secrets(settings: Settings) -> SecretFor:
             key_id = settings.webhook_kms_key_id or webhook_key_alias(settings.resource_prefix)
             store.append(WebhookSecrets(dynamodb, kms, table=settings.name(KEYS_TABLE), kms_key_id=key_id))
         secret = await store[0].get(user_id)
+        if secret is None and settings.env == "dev":
+            # A development user (PHARMAGEN_API_KEYS) has no secret yet: make one; `keys rotate-webhook-secret`
+            # shows a fresh one. Outside dev every user got theirs with their first key.
+            await store[0].create_if_missing(user_id)
+            secret = await store[0].get(user_id)
         if secret is None:
             # Every user gets one with their first key; without it nothing may be signed (never a shared default).
             raise PermanentError("no webhook signing secret exists for this user (pharmagen-ops keys)")

@@ -39,13 +39,10 @@ def test_a_killed_narration_worker_does_not_repay_saved_speech(chaos_stack: Runn
     assert busy[0][2] in service_pids(chaos_stack)
     kill(busy[0][2])
     saved = _saved_segments(chaos_stack, job_id)
-    # The fake counts a request when it answers (≤ 1 s after the kill); the replacement claims only once the
-    # 4 s lease has run out, and its first answer is 1 s after that: count what was paid at that claim.
+    # The fake counts a request when it answers: wait for the killed worker's request in flight to be answered
+    # (≤ 1 s); the replacement claims only once the 4 s lease has run out, so it has asked nothing yet.
     wait_for(
-        lambda: any(b[1] == "narration" and b[2] != busy[0][2] for b in running_owners(chaos_stack, [job_id])),
-        timeout_s=60,
-        what="another worker claimed narration",
-        every_s=0.05,
+        lambda: calm.speech_in_flight() == 0, timeout_s=30, what="the killed worker's speech answered", every_s=0.05
     )
     spoken_before = calm.spoken_texts()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -187,12 +188,23 @@ def test_the_job_carries_its_compliance_verdict_and_serves_the_full_report(finis
     assert "medical-legal-regulatory" in report["not_checked"]
 
 
+def test_the_pharmaceutical_ad_passes_every_rule_of_its_compliance_report(finished):
+    report = finished["pharma"]["compliance"]
+    failed = [(rule["id"], rule["measured"]) for rule in report["rules"] if rule["status"] == "fail"]
+    assert report["passed"], failed
+    assert finished["pharma"]["job"]["compliance"] == {**report_summary(report), "report_key": ANY}
+
+
 @pytest.mark.parametrize("name", ["pharma", "general"])
 def test_the_reports_delivery_rules_pass_and_its_loudness_agrees_with_ebur128(finished, name):
     rules = {rule["id"]: rule for rule in finished[name]["compliance"]["rules"]}
     for rule_id in ("TD-LOUDNESS", "TD-TRUEPEAK", "TD-CAPTIONS", "TD-SAFE-AREA"):
-        assert rules[rule_id]["status"] == "pass", rules[rule_id]
+        assert rules[rule_id]["status"] == "pass", (rule_id, rules[rule_id]["measured"])
     assert rules["TD-LOUDNESS"]["value"] == pytest.approx(integrated_loudness_lufs(finished[name]["video"]), abs=0.3)
+
+
+def report_summary(report: dict[str, Any]) -> dict[str, Any]:
+    return {"passed": report["passed"], "failing": report["failing"], "warnings": report["warnings"]}
 
 
 def _seconds(stamp: str) -> float:

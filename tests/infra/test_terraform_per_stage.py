@@ -31,8 +31,9 @@ locals {
   stages   = keys(local.topology.stages)
   arn      = "arn:aws:sqs:us-east-1:123456789012"
   secrets = {
-    replicate = "arn:aws:secretsmanager:us-east-1:123456789012:secret:r"
-    openai    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:o"
+    replicate    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:r"
+    openai       = "arn:aws:secretsmanager:us-east-1:123456789012:secret:o"
+    stream_token = "arn:aws:secretsmanager:us-east-1:123456789012:secret:s"
   }
 }
 
@@ -44,6 +45,7 @@ module "iam" {
   queue_arns         = { for s in local.stages : s => "${local.arn}:${s}" }
   topic_arn          = "arn:aws:sns:us-east-1:123456789012:events"
   jobs_table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/jobs"
+  keys_table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/keys"
   usage_table_arn    = "arn:aws:dynamodb:us-east-1:123456789012:table/usage"
   assets_bucket_arn  = "arn:aws:s3:::assets"
   secret_arns        = local.secrets
@@ -70,11 +72,19 @@ module "compute" {
   certificate_arn             = "arn:aws:acm:us-east-1:123456789012:certificate/c"
   alb_ingress_prefix_list_ids = ["pl-0"]
 }
+
+output "task_environment" {
+  value = module.compute.task_environment
+}
+
+output "task_secrets" {
+  value = module.compute.task_secrets
+}
 """
 
 
 @pytest.fixture(scope="module")
-def planned(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+def plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     require_offline_terraform()
     root = tmp_path_factory.mktemp("per-stage")
     data_dir = root / ".tfdata"
@@ -84,7 +94,13 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     plan_args = ("-input=false", "-no-color", "-lock=false", f"-out={root / 'plan.bin'}")
     done = terraform(root, "plan", *plan_args, data_dir=data_dir)
     assert done.returncode == 0, done.stdout + done.stderr
-    return list(show_plan_json(root, root / "plan.bin", data_dir)["resource_changes"])
+    shown: dict[str, Any] = show_plan_json(root, root / "plan.bin", data_dir)
+    return shown
+
+
+@pytest.fixture(scope="module")
+def planned(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(plan["resource_changes"])
 
 
 def keys_of(changes: list[dict[str, Any]], address_prefix: str) -> set[str]:
@@ -131,3 +147,38 @@ def test_a_stage_role_may_consume_only_its_own_queue(planned):
         consume = [s for s in policies[name]["Statement"] if s["Sid"] == "ConsumeOwnQueue"]
         assert consume[0]["Resource"] == f"arn:aws:sqs:us-east-1:123456789012:{name}"
     assert not [s for s in policies["gateway"]["Statement"] if s["Sid"] == "ConsumeOwnQueue"]
+
+
+SECRET_NAME_MARKS = ("SECRET", "TOKEN", "API_KEY", "PASSWORD")
+
+
+def test_every_secret_reaches_a_task_through_secrets_manager_never_as_a_plain_value(plan):
+    outputs = plan["planned_values"]["outputs"]
+    plain, injected = outputs["task_environment"]["value"], outputs["task_secrets"]["value"]
+    assert not [k for k in plain if any(mark in k for mark in SECRET_NAME_MARKS)], sorted(plain)
+    assert "PHARMAGEN_API_KEYS" not in plain
+    assert plain["PHARMAGEN_ENV"] == "prod"  # no development keys or secrets, no loopback webhooks
+    assert set(injected) == STAGE_NAMES | {"gateway"}
+    for secrets in injected.values():
+        assert all(s["valueFrom"].startswith("arn:aws:secretsmanager:") for s in secrets)
+    gateway = {s["name"]: s["valueFrom"] for s in injected["gateway"]}
+    assert gateway == {"PHARMAGEN_STREAM_TOKEN_SECRET": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s"}
+    assert {s["name"] for s in injected["script"]} == {"REPLICATE_API_TOKEN"}
+    assert not injected["notifier"]  # webhook secrets are per user, in the key store, KMS-encrypted
+
+
+def test_the_key_store_is_readable_only_by_the_gateway_and_the_notifier(planned):
+    policies = {
+        c["index"]: json.loads(c["change"]["after"]["policy"])
+        for c in planned
+        if c["address"].startswith("module.iam.aws_iam_role_policy.task[")
+    }
+    readers = {
+        name
+        for name, policy in policies.items()
+        for statement in policy["Statement"]
+        if "arn:aws:dynamodb:us-east-1:123456789012:table/keys" in str(statement["Resource"])
+    }
+    assert readers == {"gateway", "notifier"}
+    notifier = [s for s in policies["notifier"]["Statement"] if s["Sid"] == "KeyStore"]
+    assert notifier[0]["Action"] in ("dynamodb:GetItem", ["dynamodb:GetItem"])

@@ -4,6 +4,7 @@ gateway accepts from the key store; a prod gateway without a store, or with deve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from shared.aws import sync_client
 from shared.config import Settings
+from shared.connections import connect
 from shared.topology import KEYS_TABLE
 from tests.harness.gateway import RunningGateway, running_gateway
 from tests.harness.processes import REPO_ROOT
@@ -163,3 +165,22 @@ def test_a_prod_service_that_finds_a_shared_webhook_secret_refuses_to_start(
     )
     assert proc.returncode != 0
     assert "no shared or default secret is accepted" in proc.stdout + proc.stderr
+
+
+def test_rotating_a_webhook_secret_shows_a_new_one_that_replaces_the_old(prefix: str, settings: Settings) -> None:
+    first = ops(prefix, "create", "dora")
+    rotated = ops(prefix, "rotate-webhook-secret", "dora")
+    assert isinstance(first, dict)
+    assert isinstance(rotated, dict)
+    assert str(rotated["webhook_secret"]).startswith("whsec_")
+    assert rotated["webhook_secret"] != first["webhook_secret"]
+
+    async def stored() -> str | None:
+        async with connect(settings.model_copy(update={"resource_prefix": prefix})) as conn:
+            return await conn.webhook_secrets.get("dora")
+
+    assert asyncio.run(stored()) == rotated["webhook_secret"]
+    item = sync_client(settings, "dynamodb").get_item(
+        TableName=f"{prefix}{KEYS_TABLE}", Key={"pk": {"S": "webhook#dora"}}
+    )["Item"]
+    assert str(rotated["webhook_secret"]).encode() not in item["ciphertext"]["B"]  # stored encrypted (KMS)

@@ -43,6 +43,14 @@ def test_every_path_the_architecture_names_exists() -> None:
     assert missing(paths, ROOT) == []
 
 
+def test_every_path_the_other_docs_and_the_readme_name_exists() -> None:
+    documents = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
+
+    assert {str(d.relative_to(ROOT)): missing(repo_paths(d.read_text()), ROOT) for d in documents} == {
+        str(d.relative_to(ROOT)): [] for d in documents
+    }
+
+
 def test_a_path_that_does_not_exist_is_caught(tmp_path: Path) -> None:
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "ledger.py").write_text("def claim(): ...\n")

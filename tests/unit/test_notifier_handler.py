@@ -101,3 +101,16 @@ async def test_a_receiver_refusal_is_not_retried(tmp_path: Path) -> None:
         _event(), _context(tmp_path, "https://h.example/x")
     )
     assert len(seen) == 1
+
+
+async def test_a_redirect_is_not_followed(tmp_path: Path) -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        location = {"Location": "http://169.254.169.254/latest/meta-data/"}
+        return httpx.Response(302, headers=location, stream=httpx.ByteStream(b""))
+
+    handle = build_handler(Settings(), httpx.MockTransport(answer), backoff_base_s=0, secret_for=_secret_for)
+    await handle(_event(), _context(tmp_path, "https://h.example/x"))
+    assert [str(r.url) for r in seen] == ["https://h.example/x"]

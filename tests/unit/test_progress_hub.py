@@ -78,3 +78,22 @@ def test_a_user_past_the_cap_is_refused_and_a_release_frees_a_place() -> None:
     hub.release("u1")
     hub.reserve("u1")
     assert hub.streams_of("u1") == 5
+
+
+async def test_a_failed_ledger_read_does_not_end_the_shared_poll() -> None:
+    ledger = Ledger()
+    failures = [RuntimeError("throttled"), RuntimeError("throttled")]
+
+    async def flaky(job_id: str) -> Job | None:
+        if failures:
+            raise failures.pop()
+        return await ledger.get_job(job_id)
+
+    hub = ProgressHub(flaky, poll_s=POLL_S, max_per_user=5)
+    seen: list[str] = []
+    follower = asyncio.create_task(_follow(hub, seen))
+    await asyncio.sleep(POLL_S * 5)
+    ledger.job = _job("cancelled")
+    await asyncio.wait_for(follower, 2)
+    assert seen[-1] == "cancelled"
+    assert not failures

@@ -86,6 +86,11 @@ async def run_demo(gateway_url: str, api_key: str, out_dir: Path, brief_path: Pa
             await _download(plain, outputs["video_url"], video)
             if outputs.get("captions_url"):
                 await _download(plain, outputs["captions_url"], out_dir / f"{job_id}.vtt")
+        report = _checked(await client.get(f"/api/v1/jobs/{job_id}/compliance")).json()
+        (out_dir / f"{job_id}-compliance.json").write_text(json.dumps(report, indent=2))
+        verdict = "passed every rule" if report["passed"] else f"FAILED {', '.join(report['failing'])}"
+        print(f"demo: compliance report {verdict} (checked in {report['checker_s']:.1f}s; "
+              f"{out_dir / f'{job_id}-compliance.json'})", flush=True)  # fmt: skip
         latest = out_dir / "demo-ad.mp4"
         latest.unlink(missing_ok=True)
         latest.symlink_to(video.name)

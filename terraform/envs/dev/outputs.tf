@@ -14,7 +14,7 @@ output "frontend_bucket" {
 }
 
 output "secret_names" {
-  description = "Secret key → Secrets Manager name to put the API key into."
+  description = "Secret key → Secrets Manager name to put its value into (provider keys, stream token secret)."
   value       = module.stack.secret_names
 }
 

@@ -16,9 +16,23 @@ locals {
     PHARMAGEN_RESOURCE_PREFIX = var.name_prefix
     PHARMAGEN_LOG_FORMAT      = "json"
     PHARMAGEN_WORKDIR         = "/tmp/pharmagen"
+    # A deployment: no development keys or secrets, https-only public webhooks, the key store required.
+    PHARMAGEN_ENV                = "prod"
+    PHARMAGEN_WEBHOOK_KMS_KEY_ID = var.kms_key_arn
   }, var.environment)
-  secret_env_names = { replicate = "REPLICATE_API_TOKEN", openai = "OPENAI_API_KEY" }
-  gateway_port     = 8080
+  secret_env_names = {
+    replicate    = "REPLICATE_API_TOKEN"
+    openai       = "OPENAI_API_KEY"
+    stream_token = "PHARMAGEN_STREAM_TOKEN_SECRET"
+  }
+  # Every secret a task reads is injected by ECS from Secrets Manager (by ARN), never a plain value.
+  task_secrets = {
+    for s in local.services : s => [for key in lookup(var.secrets_by_service, s, []) : {
+      name      = local.secret_env_names[key]
+      valueFrom = var.secret_arns[key]
+    }]
+  }
+  gateway_port = 8080
   # A worker has no port: the check proves the interpreter and the code import in the task.
   worker_health = ["CMD", "python", "-m", "shared.liveness"]
   gateway_health = ["CMD", "python", "-c",
@@ -96,10 +110,7 @@ resource "aws_ecs_task_definition" "service" {
       PHARMAGEN_HOST = "0.0.0.0"
       PHARMAGEN_PORT = tostring(local.gateway_port)
     } : {}) : { name = k, value = v }]
-    secrets = [for key in lookup(var.secrets_by_service, each.key, []) : {
-      name      = local.secret_env_names[key]
-      valueFrom = var.secret_arns[key]
-    }]
+    secrets      = local.task_secrets[each.key]
     portMappings = each.key == "gateway" ? [{ containerPort = local.gateway_port, protocol = "tcp" }] : []
     mountPoints  = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     healthCheck = {

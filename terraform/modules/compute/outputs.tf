@@ -22,3 +22,13 @@ output "alb_dns_name" {
   description = "DNS name of the ALB; point the certificate's name (api_origin_domain) at it."
   value       = aws_lb.gateway.dns_name
 }
+
+output "task_environment" {
+  description = "The plain environment every task gets (no secrets: those are in task_secrets)."
+  value       = local.base_environment
+}
+
+output "task_secrets" {
+  description = "Service → the secrets ECS injects into its task from Secrets Manager."
+  value       = local.task_secrets
+}

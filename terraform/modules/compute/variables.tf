@@ -50,7 +50,7 @@ variable "execution_role_arns" {
 }
 
 variable "secret_arns" {
-  description = "Secret key (replicate, openai) → ARN (secrets module)."
+  description = "Secret key (replicate, openai, stream_token) → ARN (secrets module)."
   type        = map(string)
 }
 

@@ -13,6 +13,7 @@ locals {
     usage_actions  = []
     object_actions = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
     secrets        = []
+    key_actions    = []
   }
   access = { for s in local.services : s => try(var.service_access[s], local.default_access) }
   # The gateway publishes job.submitted (and cancellations); a stage publishes what the topology says.
@@ -94,6 +95,15 @@ data "aws_iam_policy_document" "task" {
         variable = "s3:prefix"
         values   = ["users/*"]
       }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.access[each.key].key_actions) > 0 ? [var.keys_table_arn] : []
+    content {
+      sid       = "KeyStore"
+      actions   = local.access[each.key].key_actions
+      resources = [statement.value]
     }
   }
 

@@ -9,6 +9,6 @@ output "execution_role_arns" {
 }
 
 output "secrets_by_service" {
-  description = "Service name → secret keys (replicate, openai) injected into its task."
+  description = "Service name → secret keys (replicate, openai, stream_token) injected into its task."
   value       = { for s in local.services : s => local.access[s].secrets }
 }

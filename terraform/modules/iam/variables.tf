@@ -23,6 +23,11 @@ variable "topic_arn" {
   type        = string
 }
 
+variable "keys_table_arn" {
+  description = "ARN of the keys table."
+  type        = string
+}
+
 variable "jobs_table_arn" {
   description = "ARN of the job ledger table."
   type        = string
@@ -39,7 +44,7 @@ variable "assets_bucket_arn" {
 }
 
 variable "secret_arns" {
-  description = "Secret key (replicate, openai) → ARN (secrets module)."
+  description = "Secret key (replicate, openai, stream_token) → ARN (secrets module)."
   type        = map(string)
 }
 
@@ -65,18 +70,21 @@ variable "service_access" {
     usage_actions  = optional(list(string), [])
     object_actions = optional(list(string), ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"])
     secrets        = optional(list(string), [])
+    key_actions    = optional(list(string), [])
   }))
   default = {
     gateway = {
       ledger_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
       usage_actions  = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"]
       object_actions = ["s3:GetObject", "s3:PutObjectTagging"]
+      key_actions    = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable"]
+      secrets        = ["stream_token"]
     }
     script    = { secrets = ["replicate"] }
     narration = { secrets = ["openai"] }
     clips     = { secrets = ["replicate"] }
     music     = { secrets = ["replicate"] }
     composer  = { usage_actions = ["dynamodb:UpdateItem"] }
-    notifier  = { object_actions = ["s3:GetObject"] }
+    notifier  = { object_actions = ["s3:GetObject"], key_actions = ["dynamodb:GetItem"] }
   }
 }

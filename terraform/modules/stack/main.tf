@@ -58,6 +58,7 @@ module "iam" {
   queue_arns         = module.messaging.queue_arns
   topic_arn          = module.messaging.topic_arn
   jobs_table_arn     = module.storage.jobs_table_arn
+  keys_table_arn     = module.storage.keys_table_arn
   usage_table_arn    = module.storage.usage_table_arn
   assets_bucket_arn  = module.storage.assets_bucket_arn
   secret_arns        = module.secrets.arns

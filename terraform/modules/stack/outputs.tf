@@ -42,7 +42,7 @@ output "usage_table" {
 }
 
 output "secret_names" {
-  description = "Secret key → Secrets Manager name to put the API key into."
+  description = "Secret key → Secrets Manager name to put its value into (provider keys, stream token secret)."
   value       = module.secrets.names
 }
 

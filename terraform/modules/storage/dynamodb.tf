@@ -81,3 +81,26 @@ resource "aws_dynamodb_table" "usage" {
     kms_key_arn = var.kms_key_arn
   }
 }
+
+# API keys (sha256 digests only) and each user's webhook signing secret (KMS ciphertext), told
+# apart by `kind`; written by the operator CLI (pharmagen-ops keys), read by the gateway and notifier.
+resource "aws_dynamodb_table" "keys" {
+  name                        = "${var.name_prefix}${var.topology.keys_table}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}

@@ -42,3 +42,8 @@ output "usage_table_arn" {
   description = "ARN of the usage table."
   value       = aws_dynamodb_table.usage.arn
 }
+
+output "keys_table_arn" {
+  description = "ARN of the keys table (API key digests, encrypted webhook secrets)."
+  value       = aws_dynamodb_table.keys.arn
+}
