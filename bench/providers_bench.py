@@ -1,7 +1,8 @@
 """The critical path on the real provider adapters, with provider latencies simulated by the fake servers.
 
-The fakes answer as the real models do, scaled down (GPT-4o script 2 s, TTS 1 s per request, each Veo
-clip 9 s, Minimax music 6 s). One job runs through the stack as processes, configured by env alone;
+The fakes answer as the real models do, scaled down (the default models: GPT-5.6 script 2 s, MiniMax
+speech 1 s per line, each Veo clip 9 s, Stable Audio music 6 s). One job runs through the stack as
+processes, configured by env alone;
 its wall time (submit → completed) is printed beside the sequential sum of its stage times (the
 seed's pipeline) and the parallel bound `script + max(narration, clips, music) + compose`, from the
 ledger's own stage timings. Goal: within 5 % of the parallel bound.
@@ -18,18 +19,21 @@ from typing import Any
 
 import httpx
 
+from shared.config import Settings
 from tests.harness.fakes import FakeProviders, running_fakes
 from tests.harness.stack import start_stack
 from tools.local.demo import DEMO_BRIEF
 
-LATENCIES_S = {"openai/gpt-4o": 2.0, "google/veo-3.1": 9.0, "minimax/music-1.5": 6.0}
-TTS_LATENCY_S = 1.0
+DEFAULTS = Settings()  # the default model of each stage
+LATENCIES_S = {
+    DEFAULTS.script_model: 2.0, DEFAULTS.video_model: 9.0, DEFAULTS.music_model: 6.0, DEFAULTS.narration_model: 1.0
+}  # fmt: skip
 POLL_S = 0.05
 
 
 def configure(fakes: FakeProviders) -> None:
     fakes.replicate.configure(reset_stats=True, latency_s=2.0, model_latency_s=LATENCIES_S)
-    fakes.openai.configure(reset_stats=True, latency_s=TTS_LATENCY_S)
+    fakes.openai.configure(reset_stats=True)
 
 
 def run_job(client: httpx.Client, brief: dict[str, Any]) -> tuple[dict[str, Any], float]:
@@ -51,10 +55,8 @@ def report(job: dict[str, Any], wall_s: float, fakes: FakeProviders) -> None:
     parallel = stages["script"] + max(stages["narration"], stages["clips"], stages["music"]) + stages["composer"]
     request = job["request"]
     print(f"job {job['job_id']}: {job['status']}, {request['duration_s']} s {request['resolution']}")
-    print(
-        "simulated latencies: " + ", ".join(f"{m} {s:g}s" for m, s in LATENCIES_S.items()) + f", tts {TTS_LATENCY_S:g}s"
-    )
-    print(f"paid calls: replicate {fakes.replicate.stats()['creates']}, tts {fakes.openai.stats()['spoken']}")
+    print("simulated latencies: " + ", ".join(f"{m} {s:g}s" for m, s in LATENCIES_S.items()))
+    print(f"paid calls: replicate {fakes.replicate.stats()['creates']}, openai tts {fakes.openai.stats()['spoken']}")
     print("stage times: " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
     print(f"submit → completed      {wall_s:7.2f} s")
     print(f"sequential stage sum    {sequential:7.2f} s   ratio wall/sequential {wall_s / sequential:.3f}")

@@ -15,21 +15,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ProviderChoice = Literal["auto", "local", "replicate", "openai"]
 
 
-class Prices(BaseSettings):
-    """Price table for paid provider calls, in US dollars (override per deployment with `PHARMAGEN_PRICE_*`)."""
-
-    model_config = SettingsConfigDict(env_prefix="PHARMAGEN_PRICE_", extra="ignore")
-
-    gpt4o_input_per_mtok: float = 2.50
-    gpt4o_output_per_mtok: float = 10.0
-    veo_per_second: float = 0.40
-    veo_fast_per_second: float = 0.15
-    kling_per_second: float = 0.09
-    tts_per_mchar: float = 15.0
-    tts_hd_per_mchar: float = 30.0
-    minimax_per_track: float = 0.03
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PHARMAGEN_", env_file=".env", extra="ignore")
 
@@ -74,10 +59,13 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     replicate_secret_name: str | None = None  # Secrets Manager names, read at start-up in deployment
     openai_secret_name: str | None = None
-    script_model: str = "openai/gpt-4o"
+    # models by catalogue name (shared/providers/catalogue.py: provider, inputs, price, shutdown date)
+    script_model: str = "openai/gpt-5.6-terra"
+    narration_model: str = "minimax/speech-2.8-hd"
     video_model: str = "google/veo-3.1"
-    music_model: str = "minimax/music-1.5"
-    tts_model: str = "tts-1"
+    music_model: str = "stability-ai/stable-audio-2.5"
+    output_max_bytes: int = 512 * 1024 * 1024  # a model's output file larger than this is refused
+    output_download_s: float = 120.0  # and one that takes longer than this to fetch
     clip_timeout_s: float = 600.0
     provider_poll_s: float = 2.0
 
@@ -101,8 +89,6 @@ class Settings(BaseSettings):
     outbox_grace_s: float = Field(default=5.0, ge=0)  # a job younger than this is left to its own gateway
     webhook_deadline_s: float = Field(default=10.0, gt=0)  # a whole webhook delivery, connect to last byte read
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
-
-    prices: Prices = Field(default_factory=Prices)
 
     @model_validator(mode="after")
     def _no_shared_secret_outside_dev(self) -> Settings:

@@ -117,3 +117,4 @@ class NarrationTrack(BaseModel):
 
     duration_s: float
     segments: list[SegmentTiming]
+    engine: str = ""  # which narrator spoke (e.g. "local:hibari-tts:heart"; "local:espeak-ng" is the fallback)

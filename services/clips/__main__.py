@@ -3,6 +3,8 @@
 The clip maker is chosen here, from the one selection table, and handed to the handler.
 """
 
+from datetime import date
+
 from services.clips.handler import build_handler
 from shared.config import Settings
 from shared.providers.base import ClipMaker
@@ -11,13 +13,13 @@ from shared.stage import Handler
 from shared.worker import run_stage
 
 
-def clip_maker(settings: Settings) -> ClipMaker:
+def clip_maker(settings: Settings, *, today: date | None = None) -> ClipMaker:
     """The adapter this deployment uses (imported only when chosen: the SDKs are heavy)."""
-    chosen = select("clips", settings)
-    if chosen.provider == "replicate":
+    chosen = select("clips", settings, today=today)
+    if chosen.model is not None:
         from services.clips.veo import VeoClipMaker
 
-        return VeoClipMaker(chosen.settings)
+        return VeoClipMaker(chosen.settings, chosen.model)
     from services.clips.footage import FootageClipMaker
 
     return FootageClipMaker(chosen.settings)

@@ -2,20 +2,27 @@
 
 A scene is rendered at the nearest duration the model allows, starting from the previous scene's
 last frame (sent inline as a small JPEG), then fitted locally to the exact scene length, frame size
-and fps. The prediction id is checkpointed per scene, so a retry resumes it rather than paying twice.
+and fps. Veo renders only 16:9 and 9:16: a 1:1 ad is rendered 16:9 and cropped centred. A scene
+longer than the model's longest shot (Veo: 8 s) is rendered as two (or more) generations, each
+starting on the previous one's last frame, and joined: never a held frozen frame. We never ask for
+audio (`generate_audio: false`), so the catalogue's silent rates apply. Each generation's
+prediction id is checkpointed, so a retry resumes it rather than paying twice.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 from pathlib import Path
 from typing import Any
 
 from replicate.client import Client
 
+from services.clips.frames import extract_last_frame
 from shared.config import Settings
 from shared.ffmpeg import duration_s, ffmpeg
 from shared.providers.base import CancelCheck, Checkpoints, Rendered
+from shared.providers.catalogue import Model, Usage
 from shared.providers.media_fit import fit_clip_args, start_image_args
 from shared.providers.replicate_client import replicate_client
 from shared.providers.replicate_output import download_output
@@ -36,15 +43,24 @@ def snap_duration(model: str, seconds: float) -> int:
     return next((d for d in allowed if d >= seconds - 0.01), allowed[-1])
 
 
+def shot_durations(model: str, seconds: float) -> list[int]:
+    """The generations a scene needs: one when the model's longest shot covers it, else equal parts."""
+    longest = DURATIONS_S[family(model)][-1]
+    parts = max(1, math.ceil((seconds - 0.01) / longest))
+    return [snap_duration(model, seconds / parts)] * parts
+
+
 def clip_prompt(scene: Scene, script: Script) -> str:
     if script.style_notes and script.style_notes not in scene.visual_prompt:
         return f"{scene.visual_prompt} Style: {script.style_notes}"
     return scene.visual_prompt
 
 
-def clip_input(model: str, scene: Scene, script: Script, *, start_image: str | None) -> dict[str, Any]:
-    """The model input for one scene. Veo renders 16:9 or 9:16 only, so 1:1 is rendered 16:9 and cropped."""
-    duration = snap_duration(model, scene.duration_s)
+def clip_input(
+    model: str, scene: Scene, script: Script, *, start_image: str | None, duration: int | None = None
+) -> dict[str, Any]:
+    """The model input for one generation. Veo renders 16:9 or 9:16 only, so 1:1 is rendered 16:9 and cropped."""
+    duration = duration or snap_duration(model, scene.duration_s)
     if family(model) == "kling":
         mode = "pro" if script.resolution == "1080p" else "standard"
         return {"prompt": clip_prompt(scene, script), "start_image": start_image, "duration": duration, "mode": mode}
@@ -60,18 +76,12 @@ def clip_input(model: str, scene: Scene, script: Script, *, start_image: str | N
     return model_input
 
 
-def price_per_second(model: str, settings: Settings) -> float:
-    prices = settings.prices
-    if family(model) == "kling":
-        return prices.kling_per_second
-    return prices.veo_fast_per_second if model.endswith("-fast") else prices.veo_per_second
-
-
 class VeoClipMaker:
-    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+    def __init__(self, settings: Settings, model: Model, client: Client | None = None) -> None:
         self._settings = settings
         self._client = client or replicate_client(settings)
-        self.model = settings.video_model
+        self._model = model
+        self.model = model.name
         self.name = f"replicate:{self.model}"
 
     async def make_clip(
@@ -85,20 +95,39 @@ class VeoClipMaker:
         cancelled: CancelCheck,
     ) -> Rendered:
         frame = start_frame or (await self._neutral_frame(script, out) if family(self.model) == "kling" else None)
-        start_image = await self._data_url(frame, out) if frame else None
-        model_input = clip_input(self.model, scene, script, start_image=start_image)
-        state = await run_prediction(
-            self._client, self.model, model_input,
-            checkpoints=checkpoints, key=f"prediction-scene-{scene.index}",
-            deadline_s=self._settings.clip_timeout_s, poll_s=self._settings.provider_poll_s,
-            cancelled=cancelled, purpose=f"video for scene {scene.index + 1}",
+        shots: list[Path] = []
+        seconds = 0
+        for part, duration in enumerate(shot_durations(self.model, scene.duration_s)):
+            start_image = await self._data_url(frame, out.with_name(f"{out.stem}-{part}.mp4")) if frame else None
+            model_input = clip_input(self.model, scene, script, start_image=start_image, duration=duration)
+            key = f"prediction-scene-{scene.index}" + (f"-part-{part}" if part else "")
+            state = await run_prediction(
+                self._client, self.model, model_input,
+                checkpoints=checkpoints, key=key,
+                deadline_s=self._settings.clip_timeout_s, poll_s=self._settings.provider_poll_s,
+                cancelled=cancelled, purpose=f"video for scene {scene.index + 1}",
+            )  # fmt: skip
+            raw = out.with_name(f"{out.stem}.model-{part}.mp4")
+            await download_output(state.output, raw, settings=self._settings)
+            shots.append(raw)
+            seconds += duration
+            frame = await extract_last_frame(raw, out.with_name(f"{out.stem}.model-{part}-last.png"))
+        joined = shots[0] if len(shots) == 1 else await self._join(shots, out)
+        await self._fit(joined, out, script, scene.duration_s)
+        cost = self._model.price.cost(Usage(seconds=seconds))
+        return Rendered(duration_s=await duration_s(out), cost_usd=cost)
+
+    async def _join(self, shots: list[Path], out: Path) -> Path:
+        """One continuous shot: each generation opens on the previous one's last frame."""
+        joined = out.with_name(f"{out.stem}.joined.mp4")
+        inputs = [arg for shot in shots for arg in ("-i", str(shot))]
+        streams = "".join(f"[{k}:v]" for k in range(len(shots)))
+        await ffmpeg(
+            [*inputs, "-filter_complex", f"{streams}concat=n={len(shots)}:v=1:a=0[v]", "-map", "[v]",
+             "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-pix_fmt", "yuv420p", str(joined)],
+            timeout_s=self._settings.ffmpeg_timeout_factor * 16 + 30,
         )  # fmt: skip
-        raw = out.with_name(f"{out.stem}.model.mp4")
-        token = self._settings.replicate_api_token
-        await download_output(state.output, raw, token=token.get_secret_value() if token else None)
-        await self._fit(raw, out, script, scene.duration_s)
-        cost = model_input["duration"] * price_per_second(self.model, self._settings)
-        return Rendered(duration_s=await duration_s(out), cost_usd=round(cost, 4))
+        return joined
 
     async def _fit(self, raw: Path, out: Path, script: Script, seconds: float) -> None:
         width, height = FRAME_SIZES[(script.resolution, script.aspect_ratio)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from litestar import Litestar, Router
@@ -36,6 +37,7 @@ from shared.api_keys import KeyStore
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.outbox_relay import run_relay
+from shared.providers.shutdown import configured_notices, today_utc
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -73,8 +75,11 @@ async def _key_store(settings: Settings, conn: Connections) -> KeyStore | None:
     return conn.keys
 
 
-def create_app(settings: Settings, connections: Connections | None = None) -> Litestar:
-    """The app; outside development it refuses to be built with development keys or started without a key store."""
+def create_app(settings: Settings, connections: Connections | None = None, *, today: date | None = None) -> Litestar:
+    """The app; outside development it refuses to be built with development keys or started without a key store.
+
+    `/ready` also lists configured models shutting down within a month; `today` (for tests) dates them."""
+    notices = [n.message for n in configured_notices(settings, today or today_utc())]
     authenticator = Authenticator(static_keys(settings), cache_s=settings.key_cache_s)
     stream_tokens = StreamTokens.from_settings(settings)
 
@@ -136,7 +141,13 @@ def create_app(settings: Settings, connections: Connections | None = None) -> Li
         dependencies={"conn": Provide(_connections), "settings": Provide(_settings)},
         lifespan=[own_connections],
         state=State(
-            {"settings": settings, "authenticator": authenticator, "key_store": None, "stream_tokens": stream_tokens}
+            {
+                "settings": settings,
+                "authenticator": authenticator,
+                "key_store": None,
+                "stream_tokens": stream_tokens,
+                "model_notices": notices,
+            }
         ),
         exception_handlers={ValidationException: validation_error, HTTPException: http_error},
         request_max_body_size=MAX_BODY_BYTES,

@@ -136,3 +136,4 @@ class UsageView(BaseModel):
 class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
+    notices: list[str] = []  # configured models shutting down within a month (or already shut down)

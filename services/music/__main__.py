@@ -3,6 +3,8 @@
 The music maker is chosen here, from the one selection table, and handed to the handler.
 """
 
+from datetime import date
+
 from services.music.handler import build_handler
 from shared.config import Settings
 from shared.providers.base import MusicMaker
@@ -11,13 +13,13 @@ from shared.stage import Handler
 from shared.worker import run_stage
 
 
-def music_maker(settings: Settings) -> MusicMaker:
+def music_maker(settings: Settings, *, today: date | None = None) -> MusicMaker:
     """The adapter this deployment uses (imported only when chosen: the SDKs are heavy)."""
-    chosen = select("music", settings)
-    if chosen.provider == "replicate":
-        from services.music.minimax import MinimaxMusicMaker
+    chosen = select("music", settings, today=today)
+    if chosen.model is not None:
+        from services.music.instrumental import ReplicateMusicMaker
 
-        return MinimaxMusicMaker(chosen.settings)
+        return ReplicateMusicMaker(chosen.settings, chosen.model)
     from services.music.synth import SynthMusicMaker
 
     return SynthMusicMaker(chosen.settings)

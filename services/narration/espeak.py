@@ -68,7 +68,9 @@ def _loud_span(samples: array.array[int]) -> tuple[int, int] | None:
 
 
 class EspeakNarrator:
-    name = "local"
+    """The fallback when the neural voice cannot load: robotic, but always there (a Debian package)."""
+
+    name = "local:espeak-ng"
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings

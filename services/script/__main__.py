@@ -3,6 +3,8 @@
 The script writer is chosen here, from the one selection table, and handed to the handler.
 """
 
+from datetime import date
+
 from services.script.handler import build_handler
 from shared.config import Settings
 from shared.providers.base import ScriptWriter
@@ -11,13 +13,13 @@ from shared.stage import Handler
 from shared.worker import run_stage
 
 
-def script_writer(settings: Settings) -> ScriptWriter:
+def script_writer(settings: Settings, *, today: date | None = None) -> ScriptWriter:
     """The adapter this deployment uses (imported only when chosen: the SDKs are heavy)."""
-    chosen = select("script", settings)
-    if chosen.provider == "replicate":
-        from services.script.gpt4o import Gpt4oScriptWriter
+    chosen = select("script", settings, today=today)
+    if chosen.model is not None:
+        from services.script.llm import ReplicateScriptWriter
 
-        return Gpt4oScriptWriter(chosen.settings)
+        return ReplicateScriptWriter(chosen.settings, chosen.model)
     from services.script.planner import PlannerScriptWriter
 
     return PlannerScriptWriter(chosen.settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from replicate.client import Client
@@ -46,10 +47,28 @@ async def _raise_throttled(response: httpx.Response) -> None:
         raise Throttled(hint, detail)
 
 
+REPLICATE_HOSTS = ("replicate.com",)  # api.replicate.com and its subdomains
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")  # the test fakes
+
+
+def token_may_go_to(base_url: str) -> bool:
+    """The token is sent only over https to Replicate's own hosts (or to a fake on this machine)."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and any(host == h or host.endswith(f".{h}") for h in REPLICATE_HOSTS):
+        return True
+    return parts.scheme in ("http", "https") and host in LOOPBACK_HOSTS
+
+
 def replicate_client(settings: Settings) -> Client:
     """An SDK client for the configured token and base URL (a fake server in tests)."""
     if settings.replicate_api_token is None:
         raise PermanentError("Replicate is selected but no Replicate API token is configured")
+    base_url = settings.replicate_base_url or "https://api.replicate.com"
+    if not token_may_go_to(base_url):
+        raise PermanentError(
+            f"REPLICATE_BASE_URL={base_url!r}: the Replicate token is only sent over https to Replicate's hosts"
+        )
     kwargs: dict[str, Any] = {"event_hooks": {"response": [_raise_throttled]}}
     return Client(
         api_token=settings.replicate_api_token.get_secret_value(),

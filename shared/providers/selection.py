@@ -9,11 +9,15 @@ maps the chosen name onto its adapter and hands that to the handler.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+import structlog
 from pydantic import SecretStr
 
 from shared.config import ProviderChoice, Settings
+from shared.providers.catalogue import MODEL_SETTING, Model, Stage, model_for
 from shared.providers.secrets import with_provider_secrets
+from shared.providers.shutdown import ShutdownNotice, check_shutdown, today_utc
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,13 @@ class Real:
 
 REPLICATE = Real("replicate", "replicate_api_token", "REPLICATE_API_TOKEN")
 OPENAI = Real("openai", "openai_api_key", "OPENAI_API_KEY")
+REALS: dict[str, Real] = {real.name: real for real in (REPLICATE, OPENAI)}
 
-# stage → the real providers it offers. The local provider is always offered.
-OFFERED: dict[str, tuple[Real, ...]] = {
+# stage → the real providers it offers (the configured model, from the catalogue, picks among them).
+# The local provider is always offered.
+OFFERED: dict[Stage, tuple[Real, ...]] = {
     "script": (REPLICATE,),
-    "narration": (OPENAI,),
+    "narration": (REPLICATE, OPENAI),
     "clips": (REPLICATE,),
     "music": (REPLICATE,),
 }
@@ -39,20 +45,35 @@ OFFERED: dict[str, tuple[Real, ...]] = {
 
 @dataclass(frozen=True)
 class Selected:
-    """The chosen provider ("local", "replicate" or "openai") and settings with its key filled in."""
+    """The chosen provider ("local", "replicate" or "openai"), its model, and settings with its key filled in."""
 
     provider: str
     settings: Settings
+    model: Model | None = None  # None for the local provider
+    notice: ShutdownNotice | None = None  # the model shuts down within a month
 
 
-def select(stage: str, settings: Settings) -> Selected:
-    """The provider this deployment uses for `stage` (keys read from Secrets Manager first, when named)."""
-    settings = with_provider_secrets(settings)
+def select(stage: Stage, settings: Settings, *, today: date | None = None) -> Selected:
+    """The provider this deployment uses for `stage` (keys read from Secrets Manager first, when named).
+
+    A real provider's model comes from the catalogue: past its shutdown date this raises
+    `ModelRetired` (the stage refuses to start); within a month of it, `notice` says so.
+    """
     choice: ProviderChoice = getattr(settings, f"{stage}_provider")
-    real = OFFERED[stage][0]
+    if choice == "local":
+        return Selected("local", settings)
+    settings = with_provider_secrets(settings)
+    model = model_for(stage, getattr(settings, MODEL_SETTING[stage]))
+    real = REALS[model.provider]
+    if real not in OFFERED[stage]:
+        raise ValueError(f"the {stage} stage does not offer {real.name} ({model.name})")
     key = getattr(settings, real.key_field)
-    return Selected(real.name if wants_real(stage, choice, real=real.name, key=key, key_setting=real.key_setting)
-                    else "local", settings)  # fmt: skip
+    if not wants_real(stage, choice, real=real.name, key=key, key_setting=real.key_setting):
+        return Selected("local", settings)
+    notice = check_shutdown(model, today or today_utc())
+    if notice is not None:
+        structlog.get_logger().warning("provider.model_shutting_down", stage=stage, notice=notice.message)
+    return Selected(real.name, settings, model, notice)
 
 
 def wants_real(stage: str, choice: ProviderChoice, *, real: str, key: SecretStr | None, key_setting: str) -> bool:

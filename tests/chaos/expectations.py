@@ -1,7 +1,8 @@
 """What a set of finished jobs should have cost at the fakes, derived from their own scripts and logs.
 
-One gpt-4o script and one Minimax track per job, one Veo prediction per scene, and one speech
-request per narration segment plus each re-speak the narration stage logged.
+One script prediction and one music track per job, one Veo prediction per scene (two for a scene over
+8 s), and one speech
+prediction per narration segment plus each re-speak the narration stage logged (the default models).
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ import json
 from collections import Counter
 from typing import Any
 
+from services.clips.veo import shot_durations
+from shared.config import Settings
 from shared.topology import ASSETS_BUCKET
 from tests.harness.observe import ledger_job, log_records
 from tests.harness.stack import RunningStack
+
+MODELS = Settings()  # the default model of each stage (the chaos stack sets none)
 
 
 def script_of(stack: RunningStack, job_id: str) -> dict[str, Any]:
@@ -27,10 +32,12 @@ def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
     expected: Counter[str] = Counter()
     for job_id in job_ids:
         script = script_of(stack, job_id)
-        expected["openai/gpt-4o"] += 1
-        expected["minimax/music-1.5"] += 1
-        expected["google/veo-3.1"] += len(script["scenes"])
-        expected["tts"] += len(script["narration"]) + respeaks[job_id]
+        expected[MODELS.script_model] += 1
+        expected[MODELS.music_model] += 1
+        expected[MODELS.video_model] += sum(
+            len(shot_durations(MODELS.video_model, s["duration_s"])) for s in script["scenes"]
+        )
+        expected[MODELS.narration_model] += len(script["narration"]) + respeaks[job_id]
     return expected
 
 

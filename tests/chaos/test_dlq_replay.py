@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.chaos.conftest import brief
+from tests.chaos.expectations import MODELS
 from tests.harness.fakes import FakeProviders
 from tests.harness.observe import dlq_bodies, submit, wait_all
 from tests.harness.processes import REPO_ROOT
@@ -23,7 +24,7 @@ from tests.harness.stack import RunningStack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]  # ~85 s to exhaust the retries: too long for `make test`
 GENERAL_MUSIC = "for a TV ad"  # music_prompt(): "... for a pharmaceutical TV ad" for the other job
-MUSIC = "minimax/music-1.5"
+MUSIC = MODELS.music_model
 
 
 def replay(stack: RunningStack, stage_name: str, job_id: str) -> subprocess.CompletedProcess[str]:
@@ -69,7 +70,7 @@ def test_a_job_failing_at_one_stage_is_dead_lettered_and_replay_finishes_it(
           f" finished_before={finished_stages} calls_after_replay={stats}")  # fmt: skip
     assert job["status"] == "completed", job
     assert not any(doomed in body for body in dlq_bodies(chaos_stack, stage_name))
-    model_of = {"script": "openai/gpt-4o", "music": MUSIC, "narration": "tts"}
+    model_of = {"script": MODELS.script_model, "music": MUSIC, "narration": MODELS.narration_model}
     for name in finished_stages:
         if name in model_of:
             assert stats.get(model_of[name], 0) == 0, f"{name} was paid for again: {stats}"

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.chaos.conftest import brief
-from tests.chaos.expectations import expected_calls, paid_calls, script_of
+from tests.chaos.expectations import MODELS, expected_calls, paid_calls, script_of
 from tests.harness.fakes import FakeProviders
 from tests.harness.observe import kill, ledger_job, running_owners, service_pids, submit, wait_all
 from tests.harness.processes import wait_for
@@ -26,7 +26,8 @@ def _saved_segments(stack: RunningStack, job_id: str) -> int:
 
 
 def test_a_killed_narration_worker_does_not_repay_saved_speech(chaos_stack: RunningStack, calm: FakeProviders) -> None:
-    calm.configure(openai={"latency_s": 1.0})  # speech slow enough to catch the worker between segments
+    speech = MODELS.narration_model
+    calm.configure(replicate={"latency_by_model": {speech: 1.0}})  # slow enough to catch the worker between lines
     job_id = submit(chaos_stack, brief())
     deadline = time.monotonic() + 90
     while not (busy := [b for b in running_owners(chaos_stack, [job_id]) if b[1] == "narration"]):
@@ -54,5 +55,5 @@ def test_a_killed_narration_worker_does_not_repay_saved_speech(chaos_stack: Runn
         assert spoken_after[segment["text"]] == spoken_before[segment["text"]], "a saved segment was paid again"
     for segment in segments:
         assert spoken_after[segment["text"]] >= 1
-    others = {k: v for k, v in paid_calls(calm.stats()).items() if k != "tts"}
-    assert others == {k: v for k, v in expected_calls(chaos_stack, [job_id]).items() if k != "tts"}
+    others = {k: v for k, v in paid_calls(calm.stats()).items() if k != speech}
+    assert others == {k: v for k, v in expected_calls(chaos_stack, [job_id]).items() if k != speech}

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.chaos.conftest import FULL, USER_ID, brief
-from tests.chaos.expectations import expected_calls, paid_calls
+from tests.chaos.expectations import MODELS, expected_calls, paid_calls
 from tests.harness.fakes import FakeProviders
 from tests.harness.observe import (
     Probe,
@@ -59,7 +59,7 @@ def test_jobs_survive_killed_workers_without_repaying_or_completing_twice(
 ) -> None:
     jobs, kills = (10, 10) if FULL else (3, 3)
     # Paid stages that take a few seconds, so there is work in flight to kill.
-    calm.configure(replicate={"latency_by_model": {"google/veo-3.1": 3.0, "minimax/music-1.5": 4.0}})
+    calm.configure(replicate={"latency_by_model": {MODELS.video_model: 3.0, MODELS.music_model: 4.0}})
     started = time.monotonic()
     job_ids = [submit(chaos_stack, brief()) for _ in range(jobs)]
 

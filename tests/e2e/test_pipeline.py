@@ -24,7 +24,7 @@ PHARMA = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
+    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
     "duration_s": 26,
@@ -82,8 +82,13 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
                 timings = NarrationTrack.model_validate_json(
                     s3.get_object(Bucket="pharmagen-assets", Key=prefix + "audio/narration-timings.json")["Body"].read()
                 )
+            narration = None
+            if timings is not None:
+                narration = work / f"{name}-narration.mp3"
+                s3.download_file("pharmagen-assets", f"{prefix}audio/narration.mp3", str(narration))
             results[name] = {
                 "job": job,
+                "narration": narration,
                 "script": script,
                 "clips": clips,
                 "timings": timings,
@@ -144,6 +149,15 @@ def test_the_captions_are_webvtt_and_cover_every_narration_segment(finished):
     for segment in finished["pharma"]["timings"].segments:
         middle = (segment.start_s + segment.end_s) / 2
         assert any(start <= middle <= end for start, end in cues), f"no cue covers {segment.text[:30]!r}"
+
+
+def test_the_keyless_narration_is_the_neural_voice_not_the_fallback(finished):
+    pharma = finished["pharma"]
+    assert pharma["timings"].engine == "local:hibari-tts:heart"
+    (track,) = streams(pharma["narration"], "audio")
+    assert track["codec_name"] == "mp3"
+    assert abs(float(probe(pharma["narration"])["format"]["duration"]) - pharma["script"].duration_s) <= 0.3
+    assert "safety" in [s.kind for s in pharma["timings"].segments]
 
 
 def test_the_general_ad_without_safety_text_has_no_isi_but_the_pharma_ad_draws_it(finished):

@@ -17,7 +17,10 @@ import httpx
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
+from services.clips.veo import shot_durations
+from shared.config import Settings
 from shared.script import Script
+from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
 from tests.harness.fakes import FakeProviders, running_fakes
 from tests.harness.observe import held_stages, lease_of, service_pids
@@ -27,12 +30,18 @@ from tests.media_probe import probe, streams
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-VEO, GPT4O, MINIMAX = "google/veo-3.1", "openai/gpt-4o", "minimax/music-1.5"
+DEFAULTS = Settings()  # the new default models: nothing here names one
+VEO, SCRIPT_MODEL, MUSIC, SPEECH = (
+    DEFAULTS.video_model,
+    DEFAULTS.script_model,
+    DEFAULTS.music_model,
+    DEFAULTS.narration_model,
+)
 BRIEF = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
     "ad_type": "pharmaceutical",
     "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness, headache and dry mouth. Ask your doctor about Claritex.",
+    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
     "prescribing_info_url": "https://claritex.example/pi",
     "phone": "1-800-555-0199",
     "duration_s": 26,
@@ -128,13 +137,16 @@ def test_the_ad_made_on_the_fakes_is_h264_and_aac_and_lasts_as_long_as_its_scrip
 
 def test_each_paid_call_was_made_exactly_once(completed):
     script: Script = completed["script"]
-    # The fake GPT-4o's own scene and line, then the fixed closing it copies: the statement's two pages over one
-    # scene, the end card over another.
-    assert (len(script.scenes), len(script.narration)) == (3, 4)
-    assert completed["replicate"]["creates"] == {GPT4O: 1, VEO: len(script.scenes), MINIMAX: 1}
-    # Every request was spoken once; a segment off the calm pace is re-spoken once at a corrected speed.
-    assert completed["openai"]["spoken"] == completed["openai"]["requests"]
-    assert len(script.narration) <= completed["openai"]["requests"] <= 2 * len(script.narration)
+    assert (len(script.scenes), len(script.narration)) == (3, 3)  # the fake's script for this brief
+    assert (SCRIPT_MODEL, MUSIC, SPEECH) == ("openai/gpt-5.6-terra", "stability-ai/stable-audio-2.5",
+                                             "minimax/speech-2.8-hd")  # fmt: skip
+    shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)  # two for a scene over 8 s
+    assert completed["replicate"]["creates"] == {
+        SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1, SPEECH: len(script.narration)
+    }  # fmt: skip
+    assert completed["replicate"]["texts"] == [speakable(segment.text) for segment in script.narration]
+    assert completed["openai"]["requests"] == 0  # one token for everything: OpenAI is not called
+    assert completed["replicate"]["token_leaks"] == 0  # no output download carried the token
 
 
 def test_the_job_costs_the_sum_of_its_stage_costs_and_the_usage_shows_it(completed):
@@ -163,7 +175,8 @@ def test_a_clips_worker_killed_mid_clip_is_replaced_and_no_scene_is_paid_for_twi
     assert job["status"] == "completed", (job, provider_stack.log_tail())
     (replacement,) = [pid for pid, name in service_pids(provider_stack).items() if name == "clips"]
     assert replacement != victim
-    assert fakes.veo_creates() == len(stored_script(provider_stack, job_id).scenes)
+    scenes = stored_script(provider_stack, job_id).scenes
+    assert fakes.veo_creates() == sum(len(shot_durations(VEO, scene.duration_s)) for scene in scenes)
 
 
 def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_more(provider_stack, fakes):
@@ -182,6 +195,37 @@ def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_m
     assert stats["cancels"] == sum(stats["cancelled"].values())  # each cancel stopped one running prediction
     assert set(stats["cancelled"].values()) == {1}  # and none was asked twice
     assert fakes.veo_creates() == 1
+
+
+def test_cancelling_during_the_script_cancels_its_prediction_and_nothing_else_starts(provider_stack, fakes):
+    fakes.replicate.configure(model_latency_s={SCRIPT_MODEL: 6.0})
+    with provider_stack.client() as client:
+        job_id = submit(client)
+        wait_for(lambda: fakes.replicate.stats()["creates"].get(SCRIPT_MODEL) == 1, timeout_s=60, what="the script")
+        assert client.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 200
+        job = wait_until_ended(client, job_id, timeout_s=30)
+        wait_for(lambda: fakes.replicate.stats()["cancels"] >= 1, timeout_s=15, what="the script's cancel")
+    assert job["status"] == "cancelled"
+    stats = fakes.replicate.stats()
+    assert stats["cancelled"] == {SCRIPT_MODEL: 1}
+    assert stats["creates"] == {SCRIPT_MODEL: 1}
+
+
+def test_cancelling_cancels_the_in_flight_prediction_of_narration_clips_and_music(provider_stack, fakes):
+    fakes.replicate.configure(model_latency_s={VEO: 8.0, MUSIC: 8.0, SPEECH: 8.0})
+    running = (VEO, MUSIC, SPEECH)
+    with provider_stack.client() as client:
+        job_id = submit(client)
+        wait_for(lambda: all(fakes.replicate.stats()["creates"].get(m) for m in running), timeout_s=60,
+                 what="a prediction in flight in each parallel stage")  # fmt: skip
+        assert client.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 200
+        job = wait_until_ended(client, job_id, timeout_s=30)
+        wait_for(lambda: len(fakes.replicate.stats()["cancelled"]) == len(running), timeout_s=20,
+                 what="each stage's cancel")  # fmt: skip
+    assert job["status"] == "cancelled"
+    stats = fakes.replicate.stats()
+    assert stats["cancelled"] == dict.fromkeys(running, 1)
+    assert {m: stats["creates"][m] for m in running} == dict.fromkeys(running, 1)
 
 
 def test_a_storm_of_429s_on_create_is_ridden_out(provider_stack, fakes):

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from shared.ffmpeg import ffmpeg, run_tool
+from tests.fakes.replicate_inputs import schema_for
 
 TTS1_VOICES = {"alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer"}
 ALL_VOICES = TTS1_VOICES | {"ballad", "verse", "marin", "cedar"}
@@ -80,6 +81,10 @@ def _invalid(body: dict[str, Any]) -> str | None:
         return f"speed must be between 0.25 and 4.0, got {speed!r}"
     if fmt not in FORMATS:
         return f"response_format must be one of {sorted(FORMATS)}"
+    if tts_schema := schema_for(str(model)):  # the stored schema: anything else it lacks (e.g. `instructions`)
+        unknown = sorted(set(body) - set(tts_schema["properties"]))
+        if unknown:
+            return f"Unrecognized request argument supplied: {', '.join(unknown)}"
     return None
 
 

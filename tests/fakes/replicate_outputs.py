@@ -1,4 +1,5 @@
-"""What the fake Replicate produces: real media made with ffmpeg, and gpt-4o answers built from the prompt."""
+"""What the fake Replicate produces: real media made with ffmpeg, language-model answers built from the prompt,
+and the metrics Replicate reports with them (token counts, characters, seconds of audio)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from shared.ffmpeg import ffmpeg
+from shared.ffmpeg import ffmpeg, run_tool
 
 STYLE_DESCRIPTION = "Soft pastel palette, warm morning light, shallow depth of field, calm handheld framing."
 
@@ -27,6 +28,27 @@ async def make_song(out: Path, *, duration_s: float) -> None:
         ["-f", "lavfi", "-i", f"sine=frequency=220:duration={duration_s}", "-c:a", "libmp3lame", str(out)],
         timeout_s=60,
     )
+
+
+async def make_speech(out: Path, *, text: str, speed: float) -> None:
+    """Real speech (espeak-ng) at the asked speed, as MP3, so timings downstream are what is heard."""
+    wav = out.with_suffix(".wav")
+    wpm = max(80, min(450, round(175 * speed)))
+    await run_tool(["espeak-ng", "-s", str(wpm), "-w", str(wav), "--stdin"], timeout_s=30, stdin=text.encode())
+    await ffmpeg(["-i", str(wav), "-ar", "32000", "-ac", "1", "-c:a", "libmp3lame", str(out)], timeout_s=30)
+    wav.unlink()
+
+
+def output_metrics(model: str, model_input: dict[str, Any], output: Any) -> dict[str, Any]:
+    """The usage Replicate reports on a terminal prediction, per kind of model."""
+    if isinstance(output, list):  # a language model's token chunks
+        prompt_chars = sum(len(str(model_input.get(k, ""))) for k in ("prompt", "system_prompt", "system_instruction"))
+        return {"input_token_count": prompt_chars // 4 + 1, "output_token_count": len(output)}
+    if "text" in model_input:  # speech: one token per character
+        return {"input_token_count": len(str(model_input["text"]))}
+    if "duration" in model_input:
+        return {"output_seconds": model_input["duration"]}
+    return {}
 
 
 def _find(pattern: str, text: str, default: str) -> str:
@@ -74,8 +96,8 @@ def as_tokens(text: str, size: int = 7) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] + [""]
 
 
-def gpt4o_answer(model_input: dict[str, Any], *, invalid: bool) -> list[str]:
-    if model_input.get("image_input"):
+def llm_answer(model_input: dict[str, Any], *, invalid: bool) -> list[str]:
+    if model_input.get("image_input") or model_input.get("images"):
         return as_tokens(STYLE_DESCRIPTION)
     if invalid:
         return as_tokens('```json\n{"title": "A clear morning", "scenes": [\n```')

@@ -2,7 +2,9 @@
 
 Predictions go starting → processing → succeeded | failed | canceled (or `aborted`) over a
 configurable latency; outputs are real media served over http (so the SDK returns plain strings)
-behind the Bearer token. Tests script failures through `FakeConfig` (in-process) or
+as signed links that need no token (one sent anyway is counted in `token_leaks`). Inputs are checked
+against each model's published schema kept as data (`replicate_inputs.py`); unknown fields are
+refused with 422, stricter than Replicate on purpose. Tests script failures through `FakeConfig` (in-process) or
 `POST /_fake/config` (standalone: `python -m tests.fakes.replicate_server --port N`), and read
 counters of paid creates per model at `GET /_fake/stats`.
 """
@@ -26,11 +28,15 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.replicate_inputs import validate_input
-from tests.fakes.replicate_outputs import gpt4o_answer, make_song, make_video
+from tests.fakes.replicate_outputs import llm_answer, make_song, make_speech, make_video, output_metrics
 
 VIDEO_MODELS = {"google/veo-3.1", "google/veo-3.1-fast", "kwaivgi/kling-v2.1"}
-MUSIC_MODELS = {"minimax/music-1.5"}
-TEXT_MODELS = {"openai/gpt-4o", "openai/gpt-4o-mini"}
+MUSIC_MODELS = {"stability-ai/stable-audio-2.5", "minimax/music-2.6"}
+SPEECH_MODELS = {"minimax/speech-2.8-hd", "minimax/speech-2.6-hd"}
+TEXT_MODELS = {
+    "openai/gpt-5.6-terra", "openai/gpt-5.6-luna", "openai/gpt-5.2", "google/gemini-3-pro",
+    "openai/gpt-4o", "openai/gpt-4o-mini",
+}  # fmt: skip
 
 
 @dataclass
@@ -60,6 +66,7 @@ class Prediction:
     status: str = "starting"
     output: Any = None
     error: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)  # what the cost code reads: tokens, characters, seconds
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat().replace("+00:00", "Z"))
     task: asyncio.Task[None] | None = None
 
@@ -69,7 +76,7 @@ class Prediction:
         return {
             "id": self.id, "model": self.model, "version": "hidden", "input": self.input, "output": self.output,
             "error": self.error, "status": self.status, "logs": "", "created_at": self.created_at, "source": "api",
-            "data_removed": False, "urls": urls, "metrics": {"predict_time": 0.01} if terminal else {},
+            "data_removed": False, "urls": urls, "metrics": {"predict_time": 0.01, **self.metrics} if terminal else {},
         }  # fmt: skip
 
 
@@ -81,6 +88,8 @@ class Stats:
     cancelled: Counter[str] = field(default_factory=Counter)  # in-flight predictions stopped, per model
     downloads: int = 0
     throttled: int = 0
+    token_leaks: int = 0  # output downloads that carried an Authorization header (must stay 0)
+    texts: list[str] = field(default_factory=list)  # the text of each paid speech prediction, in order
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -139,6 +148,8 @@ class FakeReplicate:
         prediction = Prediction(id=uuid.uuid4().hex[:26], model=model, input=model_input)
         self.predictions[prediction.id] = prediction
         self.stats.creates[model] += 1
+        if model in SPEECH_MODELS:
+            self.stats.texts.append(str(model_input.get("text", "")))
         prediction.task = asyncio.create_task(self._lifecycle(prediction))
         waited = await self._hold_for_wait(request, prediction)
         body_json = prediction.as_json(self.base_url)
@@ -167,6 +178,7 @@ class FakeReplicate:
         prediction.status = "processing"
         outcome = self._outcome(prediction)
         output = await self._render(prediction) if outcome == "succeeded" else None
+        prediction.metrics = output_metrics(prediction.model, prediction.input, output)
         await asyncio.sleep(max(0.0, done_at - asyncio.get_running_loop().time()))
         if prediction.status == "canceled":
             return
@@ -189,18 +201,21 @@ class FakeReplicate:
     async def _render(self, prediction: Prediction) -> Any:
         cfg, model_input = self.config, prediction.input
         if prediction.model in TEXT_MODELS:
-            invalid = cfg.invalid_script_next > 0 and not model_input.get("image_input")
+            invalid = cfg.invalid_script_next > 0 and not (model_input.get("image_input") or model_input.get("images"))
             cfg.invalid_script_next -= 1 if invalid else 0
-            return gpt4o_answer(model_input, invalid=invalid)
-        out = self.files / f"{prediction.id}.{'mp3' if prediction.model in MUSIC_MODELS else 'mp4'}"
-        if prediction.model in MUSIC_MODELS:
-            await make_song(out, duration_s=cfg.music_duration_s)
+            return llm_answer(model_input, invalid=invalid)
+        audio = prediction.model in MUSIC_MODELS or prediction.model in SPEECH_MODELS
+        out = self.files / f"{prediction.id}.{'mp3' if audio else 'mp4'}"
+        if prediction.model in SPEECH_MODELS:
+            await make_speech(out, text=str(model_input["text"]), speed=float(model_input.get("speed", 1.0)))
+        elif prediction.model in MUSIC_MODELS:
+            await make_song(out, duration_s=float(model_input.get("duration", cfg.music_duration_s)))
         else:
             height = cfg.video_height or (1080 if model_input.get("resolution") == "1080p" else 720)
             aspect = str(model_input.get("aspect_ratio", "16:9"))
             await make_video(out, duration_s=float(model_input.get("duration", 5)), aspect_ratio=aspect, height=height)
         if cfg.data_urls:
-            mime = "audio/mpeg" if out.suffix == ".mp3" else "video/mp4"
+            mime = "audio/mpeg" if audio else "video/mp4"
             return f"data:{mime};base64,{base64.b64encode(out.read_bytes()).decode()}"
         return f"{self.base_url}/files/{out.name}"
 
@@ -224,8 +239,9 @@ class FakeReplicate:
         return web.json_response(prediction.as_json(self.base_url))
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
-        if not self._authorised(request):
-            return _problem(401, "Unauthenticated", "You did not pass a valid authentication token")
+        """Output files are signed delivery links: no token needed, and one sent here is counted as leaked."""
+        if "Authorization" in request.headers:
+            self.stats.token_leaks += 1
         path = self.files / request.match_info["name"]
         if not path.is_file() or path.parent != self.files:
             return web.Response(status=404)

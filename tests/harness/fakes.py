@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from shared.config import Settings
 from tests.harness.processes import free_port, python_module, spawn_until_ready, stop_process
 
 REPLICATE_TOKEN = "r8_fake-e2e-token"
@@ -61,7 +62,7 @@ class FakeProviders:
         }
 
     def veo_creates(self) -> int:
-        return int(self.replicate.stats()["creates"].get("google/veo-3.1", 0))
+        return int(self.replicate.stats()["creates"].get(Settings().video_model, 0))
 
     def stats(self) -> dict[str, Any]:
         """Paid calls so far: creates per model, speech requests (`tts`) and cancels."""
@@ -74,8 +75,8 @@ class FakeProviders:
         return int(stats["requests"]) - int(stats["spoken"]) - int(stats["throttled"])
 
     def spoken_texts(self) -> Counter[str]:
-        """How often each text was sent to the speech API (each request is paid)."""
-        return Counter(self.openai.stats()["texts"])
+        """How often each text was sent to the speech model (each prediction is paid)."""
+        return Counter(self.replicate.stats()["texts"])
 
     def configure(self, *, replicate: dict[str, Any] | None = None, openai: dict[str, Any] | None = None) -> None:
         for server, changes in ((self.replicate, replicate), (self.openai, openai)):

@@ -40,13 +40,20 @@ def test_the_standalone_replicate_fake_is_scripted_and_counts_paid_predictions(r
     base = replicate_process
     httpx.post(f"{base}/_fake/config", json={"latency_s": 0.05, "throttle_next_creates": 1}).raise_for_status()
     auth = {"Authorization": "Bearer test-token"}
-    body = {"input": {"prompt": "a calm field of flowers", "lyrics": "[intro]\n[outro]"}}
+    body = {"input": {"prompt": "a calm field of flowers", "duration": 10}}
+    path = f"{base}/v1/models/stability-ai/stable-audio-2.5/predictions"
 
-    throttled = httpx.post(f"{base}/v1/models/minimax/music-1.5/predictions", json=body, headers=auth)
-    created = httpx.post(f"{base}/v1/models/minimax/music-1.5/predictions", json=body, headers=auth)
+    throttled = httpx.post(path, json=body, headers=auth)
+    created = httpx.post(path, json=body, headers=auth)
+    misspelt = httpx.post(path, json={"input": {"prompt": "a calm field", "duration_s": 10}}, headers=auth)
 
     assert throttled.status_code == 429
     assert throttled.headers["Retry-After"]
     assert created.status_code == 201
     assert created.headers["Location"].endswith(created.json()["id"])
-    assert httpx.get(f"{base}/_fake/stats").json()["creates"] == {"minimax/music-1.5": 1}
+    assert misspelt.status_code == 422  # Replicate would drop `duration_s` silently; the fake refuses it
+    assert misspelt.json()["invalid_fields"] == [
+        {"type": "additional_property_not_allowed", "field": "input.duration_s",
+         "description": "duration_s is not a field of stability-ai/stable-audio-2.5"}
+    ]  # fmt: skip
+    assert httpx.get(f"{base}/_fake/stats").json()["creates"] == {"stability-ai/stable-audio-2.5": 1}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
-from services.clips.veo import VeoClipMaker, clip_input, snap_duration
+from services.clips.veo import VeoClipMaker, clip_input, shot_durations, snap_duration
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.ffmpeg import probe
 from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.providers.catalogue import CATALOGUE
 from shared.script import Scene, Script
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 
@@ -29,7 +32,7 @@ async def fake():
         yield server
 
 
-def maker_for(fake, **overrides) -> VeoClipMaker:
+def maker_for(fake, model: str = "google/veo-3.1", **overrides) -> VeoClipMaker:
     settings = Settings(
         REPLICATE_API_TOKEN="test-token",
         REPLICATE_BASE_URL=fake.base_url,
@@ -38,7 +41,7 @@ def maker_for(fake, **overrides) -> VeoClipMaker:
         video_crf=35,
         **overrides,
     )
-    return VeoClipMaker(settings)
+    return VeoClipMaker(settings, CATALOGUE[model])
 
 
 def test_durations_snap_up_to_what_each_model_allows():
@@ -87,7 +90,7 @@ async def test_a_clip_is_fitted_to_the_scene_length_frame_size_and_fps(fake, tmp
     assert stream["r_frame_rate"] == "30/1"
     assert int(stream["nb_frames"]) == 150
     assert rendered.duration_s == pytest.approx(5.0, abs=0.05)
-    assert rendered.cost_usd == pytest.approx(6 * 0.40)
+    assert rendered.cost_usd == pytest.approx(6 * 0.20)  # Veo 3.1's silent rate: we never ask for audio
     assert fake.stats.downloads == 1
 
 
@@ -149,10 +152,61 @@ async def test_a_sensitive_scene_fails_the_job_in_plain_words(fake, tmp_path):
 async def test_kling_starts_the_first_scene_from_a_neutral_frame(fake, tmp_path):
     script = script_of("9:16")
 
-    await maker_for(fake, video_model="kwaivgi/kling-v2.1").make_clip(
+    await maker_for(fake, "kwaivgi/kling-v2.1").make_clip(
         script.scenes[0], script, start_frame=None, out=tmp_path / "k.mp4",
         checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
     )  # fmt: skip
 
     assert fake.stats.creates["kwaivgi/kling-v2.1"] == 1
     assert next(iter(fake.predictions.values())).input["start_image"].startswith("data:image/jpeg")
+
+
+def test_a_scene_longer_than_the_models_longest_shot_needs_several_generations():
+    assert shot_durations("google/veo-3.1", 8.0) == [8]
+    assert shot_durations("google/veo-3.1", 10.0) == [6, 6]
+    assert shot_durations("google/veo-3.1", 14.0) == [8, 8]
+    assert shot_durations("google/veo-3.1", 20.0) == [8, 8, 8]
+    assert shot_durations("kwaivgi/kling-v2.1", 12.0) == [10, 10]
+
+
+async def test_a_long_scene_is_two_generations_joined_on_the_last_frame_never_a_frozen_one(fake, tmp_path):
+    script = script_of(durations=(10.0,))
+    out = tmp_path / "long.mp4"
+    checkpoints = MemoryCheckpoints()
+
+    rendered = await maker_for(fake).make_clip(
+        script.scenes[0], script, start_frame=None, out=out, checkpoints=checkpoints, cancelled=never_cancelled
+    )
+
+    first, second = (p.input for p in fake.predictions.values())
+    assert "image" not in first
+    assert second["image"].startswith("data:image/jpeg;base64,")  # the first generation's last frame
+    assert (first["duration"], second["duration"]) == (6, 6)
+    assert checkpoints.get("prediction-scene-0")
+    assert checkpoints.get("prediction-scene-0-part-1")
+    assert rendered.duration_s == pytest.approx(10.0, abs=0.05)
+    assert rendered.cost_usd == pytest.approx(12 * 0.20)
+    frozen = _frozen_spans(out)
+    assert frozen == [], f"a held frame in the joined clip: {frozen}"
+
+
+def _frozen_spans(clip) -> list[str]:
+    """Spans of a second or more where the picture does not change (ffmpeg's freezedetect)."""
+    result = subprocess.run(
+        ["ffmpeg", "-v", "info", "-i", str(clip), "-vf", "freezedetect=n=0.001:d=1", "-f", "null", "-"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return [line for line in result.stderr.splitlines() if "freeze_start" in line]
+
+
+async def test_a_long_scene_check_sees_a_frozen_frame_when_there_is_one(tmp_path):
+    from shared.ffmpeg import ffmpeg
+
+    held = tmp_path / "held.mp4"
+    await ffmpeg(
+        ["-f", "lavfi", "-t", "2", "-i", "testsrc2=size=160x90:rate=24", "-vf", "tpad=stop_mode=clone:stop_duration=2",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(held)],
+        timeout_s=60,
+    )  # fmt: skip
+
+    assert _frozen_spans(held) != []

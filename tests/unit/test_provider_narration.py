@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from services.narration.openai_tts import OpenAiNarrator, voice_for
+from services.narration.openai_speech import OpenAiNarrator, voice_for
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
 from shared.ffmpeg import probe
 from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.providers.catalogue import CATALOGUE
 from tests.fakes.openai_server import FakeOpenAIConfig, running_fake_openai
 
 LINE = "Start your day clear and calm with Claritex."
@@ -21,7 +22,8 @@ async def fake():
 
 
 def narrator_for(fake, key="sk-test") -> OpenAiNarrator:
-    return OpenAiNarrator(Settings(OPENAI_API_KEY=key, OPENAI_BASE_URL=f"{fake.base_url}/v1"))
+    settings = Settings(OPENAI_API_KEY=key, OPENAI_BASE_URL=f"{fake.base_url}/v1")
+    return OpenAiNarrator(settings, CATALOGUE["tts-1"])
 
 
 def test_a_voice_the_model_lacks_falls_back_to_the_default():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,22 @@ def test_the_real_clip_maker_is_selected_when_a_replicate_token_is_set():
 def test_the_real_narrator_is_selected_when_asked_for_with_a_key():
     from services.narration.__main__ import narrator
 
-    assert narrator(Settings(OPENAI_API_KEY="sk-x", narration_provider="openai")).name == "openai:tts-1"
+    settings = Settings(OPENAI_API_KEY="sk-x", narration_provider="openai", narration_model="tts-1")
+
+    assert narrator(settings, today=date(2026, 12, 1)).name == "openai:tts-1"
+
+
+def test_the_default_real_narrator_is_minimax_speech_on_replicate_with_the_same_token():
+    from services.narration.__main__ import narrator
+
+    assert narrator(Settings(REPLICATE_API_TOKEN="r8_x")).name == "replicate:minimax/speech-2.8-hd"
+
+
+def test_naming_openai_for_a_replicate_model_fails_clearly():
+    from shared.providers.selection import select
+
+    with pytest.raises(ValueError, match="not offered"):
+        select("narration", Settings(OPENAI_API_KEY="sk-x", REPLICATE_API_TOKEN="r8_x", narration_provider="openai"))
 
 
 def test_a_clip_is_covered_cropped_held_and_cut_to_exact_frames():

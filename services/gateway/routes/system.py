@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable
 
 from litestar import Response, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -33,7 +34,7 @@ async def _check(name: str, probe: Awaitable[object]) -> tuple[str, str]:
     summary="Readiness: the ledger, the bus and storage answer",
     responses={503: ResponseSpec(Health, description="A dependency does not answer", generate_examples=False)},
 )
-async def ready(conn: NamedDependency[Connections]) -> Response[Health]:
+async def ready(conn: NamedDependency[Connections], state: State) -> Response[Health]:
     checks = dict(
         await asyncio.gather(
             _check("ledger", conn.ledger.get_job("readiness-probe")),
@@ -43,7 +44,8 @@ async def ready(conn: NamedDependency[Connections]) -> Response[Health]:
     )
     healthy = all(value == "ok" for value in checks.values())
     return Response(
-        Health(status="ok" if healthy else "unavailable", checks=checks), status_code=200 if healthy else 503
+        Health(status="ok" if healthy else "unavailable", checks=checks, notices=state["model_notices"]),
+        status_code=200 if healthy else 503,
     )
 
 

@@ -1,14 +1,14 @@
-"""OpenAI text-to-speech (`tts-1`) as a `Narrator`: one request per segment, written to a file.
+"""OpenAI text-to-speech (`tts-1`, until its shutdown) as a `Narrator`: one request per segment, written to a file.
 
 The SDK retries 429/5xx/timeouts itself (POST included, honouring `retry-after`): 3 attempts with
 exponential backoff, 60 s each. After that a throttle or outage is transient; a refused key or
-request is permanent. Cost is characters × the model's price.
+request is permanent. Cost is characters × the catalogue's rate.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import openai
 
@@ -16,6 +16,7 @@ from shared.config import Settings
 from shared.errors import PermanentError, TransientError
 from shared.ffmpeg import duration_s
 from shared.providers.base import CancelCheck, Checkpoints, Spoken
+from shared.providers.catalogue import Model, Usage
 
 TTS1_VOICES = frozenset({"alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer"})
 ALL_VOICES = TTS1_VOICES | {"ballad", "verse", "marin", "cedar"}
@@ -35,11 +36,6 @@ def format_for(out: Path) -> AudioFormat:
     return "wav" if out.suffix.lower() == ".wav" else "mp3"
 
 
-def speech_cost_usd(text: str, *, model: str, settings: Settings) -> float:
-    per_mchar = settings.prices.tts_hd_per_mchar if model == "tts-1-hd" else settings.prices.tts_per_mchar
-    return len(text) * per_mchar / 1_000_000
-
-
 def openai_client(settings: Settings) -> openai.AsyncOpenAI:
     if settings.openai_api_key is None:
         raise PermanentError("OpenAI TTS is selected but no OpenAI API key is configured")
@@ -51,11 +47,25 @@ def openai_client(settings: Settings) -> openai.AsyncOpenAI:
     )
 
 
+def speech_request(model: str, text: str, *, voice: str, speed: float, out: Path) -> dict[str, Any]:
+    """The `/v1/audio/speech` body for one line."""
+    return {
+        "model": model,
+        "input": text,
+        "voice": voice_for(model, voice),
+        "speed": min(4.0, max(0.25, speed)),
+        "response_format": format_for(out),
+    }
+
+
 class OpenAiNarrator:
-    def __init__(self, settings: Settings, client: openai.AsyncOpenAI | None = None) -> None:
+    """Kept as an option until OpenAI's speech models shut down (the catalogue's date)."""
+
+    def __init__(self, settings: Settings, model: Model, client: openai.AsyncOpenAI | None = None) -> None:
         self._settings = settings
         self._client = client or openai_client(settings)
-        self.model = settings.tts_model
+        self._model = model
+        self.model = model.name
         self.name = f"openai:{self.model}"
 
     async def speak(
@@ -64,11 +74,7 @@ class OpenAiNarrator:
         """One request per call; the handler checkpoints each spoken segment, and checks cancellation between them."""
         try:
             async with self._client.audio.speech.with_streaming_response.create(
-                model=self.model,
-                input=text,
-                voice=voice_for(self.model, voice),
-                speed=min(4.0, max(0.25, speed)),
-                response_format=format_for(out),
+                **speech_request(self.model, text, voice=voice, speed=speed, out=out)
             ) as response:
                 await response.stream_to_file(out)
         except (openai.AuthenticationError, openai.PermissionDeniedError) as error:
@@ -77,9 +83,8 @@ class OpenAiNarrator:
             raise PermanentError(f"OpenAI could not speak a narration line: {_message(error)}") from error
         except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as error:
             raise TransientError(f"OpenAI speech is unavailable for now: {type(error).__name__}") from error
-        return Spoken(
-            duration_s=await duration_s(out), cost_usd=speech_cost_usd(text, model=self.model, settings=self._settings)
-        )
+        cost = self._model.price.cost(Usage(chars=len(text)))
+        return Spoken(duration_s=await duration_s(out), cost_usd=cost)
 
 
 def _message(error: openai.APIStatusError) -> str:

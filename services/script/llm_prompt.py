@@ -1,4 +1,4 @@
-"""What GPT-4o is asked for a script, and how its answer is read back into a checked `Script`.
+"""What the script model is asked for, and how its answer is read back into a checked `Script`.
 
 The model gets the JSON schema of `shared.script.Script` and the request's constraints; its answer
 (tokens joined, code fences stripped) must parse, validate, and keep those constraints. A failure
@@ -22,6 +22,7 @@ SYSTEM_PROMPT = (
     "You are a senior copywriter and director of TV and web advertising. You answer with one JSON object "
     "and nothing else: no prose, no markdown."
 )
+STYLE_SYSTEM_PROMPT = "You are a film director's assistant. You answer in plain prose, briefly."
 STYLE_PROMPT = (
     "Describe the shared visual style of these reference images for a video director in at most three sentences: "
     "palette, light, camera and mood. Do not describe people's identities or any text in the images."

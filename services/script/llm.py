@@ -1,8 +1,11 @@
-"""GPT-4o on Replicate as a `ScriptWriter`: a strict-JSON script, retried with feedback when invalid.
+"""A language model on Replicate as a `ScriptWriter`: a strict-JSON script, retried with feedback when invalid.
 
-Style reference images are described once by GPT-4o vision; the description becomes the script's
-`style_notes` and closes every scene's visual prompt. Cost comes from the predictions' token
-counts when Replicate reports them, else from characters / 4.
+The model (GPT-5 family by default, GPT-4o or Gemini 3 as options) comes from the catalogue, which
+also names its input builder (`llm_inputs.py`) and price. Style reference images are described once
+through the model's own image field; the description becomes the script's `style_notes` and closes
+every scene's visual prompt. Every prediction is checkpointed, so a redelivered message polls the
+existing prediction and never pays again. Cost comes from the predictions' token counts when
+Replicate reports them, else from characters / 4.
 """
 
 from __future__ import annotations
@@ -11,31 +14,43 @@ from typing import Any
 
 from replicate.client import Client
 
-from services.script.gpt4o_prompt import STYLE_PROMPT, SYSTEM_PROMPT, joined, parse_script, script_prompt, with_style
+from services.script.llm_inputs import script_input
+from services.script.llm_prompt import (
+    STYLE_PROMPT,
+    STYLE_SYSTEM_PROMPT,
+    SYSTEM_PROMPT,
+    joined,
+    parse_script,
+    script_prompt,
+    with_style,
+)
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.providers.base import CancelCheck, Checkpoints, Drafted
+from shared.providers.catalogue import Model, Usage
 from shared.providers.replicate_client import replicate_client
 from shared.providers.replicate_runner import PredictionState, run_prediction
 from shared.request import AdRequest
 
 SCRIPT_ATTEMPTS = 3
 _DEADLINE_S = 300.0
-_MAX_COMPLETION_TOKENS = 4096
 
 
-class Gpt4oScriptWriter:
-    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+class ReplicateScriptWriter:
+    def __init__(self, settings: Settings, model: Model, client: Client | None = None) -> None:
         self._settings = settings
         self._client = client or replicate_client(settings)
-        self.model = settings.script_model
+        self._model = model
+        self.model = model.name
         self.name = f"replicate:{self.model}"
 
     async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted:
         cost = 0.0
         style_notes = ""
         if request.style_reference_urls:
-            style_input = {"prompt": STYLE_PROMPT, "image_input": [str(u) for u in request.style_reference_urls]}
+            images = [str(u) for u in request.style_reference_urls]
+            family = self._model.family
+            style_input = script_input(family, system=STYLE_SYSTEM_PROMPT, prompt=STYLE_PROMPT, images=images)
             state = await self._predict(
                 style_input, key="prediction-style", purpose="style description",
                 checkpoints=checkpoints, cancelled=cancelled,
@@ -43,12 +58,8 @@ class Gpt4oScriptWriter:
             style_notes, cost = joined(state.output).strip(), cost + self._cost(style_input, state)
         feedback = ""
         for attempt in range(SCRIPT_ATTEMPTS):
-            model_input = {
-                "system_prompt": SYSTEM_PROMPT,
-                "prompt": script_prompt(request, style_notes=style_notes, feedback=feedback),
-                "max_completion_tokens": _MAX_COMPLETION_TOKENS,
-                "temperature": 0.7,
-            }
+            prompt = script_prompt(request, style_notes=style_notes, feedback=feedback)
+            model_input = script_input(self._model.family, system=SYSTEM_PROMPT, prompt=prompt)
             state = await self._predict(
                 model_input, key=f"prediction-script-{attempt}", purpose="script",
                 checkpoints=checkpoints, cancelled=cancelled,
@@ -77,11 +88,10 @@ class Gpt4oScriptWriter:
         )  # fmt: skip
 
     def _cost(self, model_input: dict[str, Any], state: PredictionState) -> float:
-        prices = self._settings.prices
         tokens_in = state.metrics.get("input_token_count")
         tokens_out = state.metrics.get("output_token_count")
         if not isinstance(tokens_in, int | float):
             tokens_in = sum(len(str(v)) for v in model_input.values()) / 4
         if not isinstance(tokens_out, int | float):
             tokens_out = len(joined(state.output)) / 4
-        return (tokens_in * prices.gpt4o_input_per_mtok + tokens_out * prices.gpt4o_output_per_mtok) / 1_000_000
+        return self._model.price.cost(Usage(tokens_in=tokens_in, tokens_out=tokens_out))
