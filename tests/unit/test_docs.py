@@ -4,6 +4,7 @@ in the repo points to documents outside it."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,8 +61,17 @@ def test_a_path_that_does_not_exist_is_caught(tmp_path: Path) -> None:
 
 
 def _repo_text_files() -> list[Path]:
+    """The files git tracks or would track: a fresh clone's tree, not local virtualenvs or caches."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     found = []
-    for path in ROOT.rglob("*"):
+    for name in listed:
+        path = ROOT / name
         if _SKIPPED_DIRS & set(path.relative_to(ROOT).parts) or not path.is_file():
             continue
         if path.suffix in _TEXT_SUFFIXES or path.name in {"Makefile", "Dockerfile"}:
