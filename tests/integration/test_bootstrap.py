@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 from shared.aws import sync_client
 from shared.config import Settings
-from shared.topology import STAGES
+from shared.topology import JOBS_TABLE, STAGES
 from tests.harness.runtime import isolated_settings
 from tools.local.bootstrap import bootstrap, filter_policy
 
@@ -88,3 +89,22 @@ def test_every_subscription_delivers_raw_and_filters_on_the_events_its_stage_con
         assert attrs["RawMessageDelivery"] == "true"
         assert json.loads(attrs["FilterPolicy"]) == {"event_type": sorted(declared.consumes)}
         assert attrs["FilterPolicy"] == filter_policy(declared)
+
+
+def test_a_second_run_finds_its_tables_beyond_the_first_page_of_the_listing(fresh: Settings):
+    dynamodb = sync_client(fresh, "dynamodb")
+    # ListTables answers at most 100 names a call, in name order: these sort before every prefixed table.
+    for n in range(101):
+        with contextlib.suppress(dynamodb.exceptions.ResourceInUseException):  # made by an earlier run
+            dynamodb.create_table(
+                TableName=f"a-filler-{n:03d}",
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            )
+    first = bootstrap(fresh)
+    assert fresh.name(JOBS_TABLE) not in dynamodb.list_tables()["TableNames"]  # not on the first page
+
+    again = bootstrap(fresh)
+
+    assert again == first

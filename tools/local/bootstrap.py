@@ -99,8 +99,17 @@ def _ensure_stage_queues(settings: Settings, sqs: Any, sns: Any, topic_arn: str,
     return queue_url, dlq_url
 
 
+def _table_names(dynamodb: Any) -> set[str]:
+    """Every table, not the first page: ListTables returns at most 100 names a call."""
+    return {name for page in dynamodb.get_paginator("list_tables").paginate() for name in page["TableNames"]}
+
+
+def _alias_names(kms: Any) -> set[str]:
+    return {alias["AliasName"] for page in kms.get_paginator("list_aliases").paginate() for alias in page["Aliases"]}
+
+
 def _ensure_tables(settings: Settings, dynamodb: Any) -> None:
-    existing = set(dynamodb.list_tables().get("TableNames", []))
+    existing = _table_names(dynamodb)
     if settings.name(JOBS_TABLE) not in existing:
         dynamodb.create_table(
             TableName=settings.name(JOBS_TABLE),
@@ -148,7 +157,7 @@ def _ensure_tables(settings: Settings, dynamodb: Any) -> None:
 
 def _ensure_keys(settings: Settings, dynamodb: Any, kms: Any) -> None:
     """The keys table and the KMS key the webhook secrets are encrypted with (moto's KMS locally)."""
-    if settings.name(KEYS_TABLE) not in set(dynamodb.list_tables().get("TableNames", [])):
+    if settings.name(KEYS_TABLE) not in _table_names(dynamodb):
         dynamodb.create_table(
             TableName=settings.name(KEYS_TABLE),
             BillingMode="PAY_PER_REQUEST",
@@ -156,7 +165,7 @@ def _ensure_keys(settings: Settings, dynamodb: Any, kms: Any) -> None:
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         )
     alias = webhook_key_alias(settings.resource_prefix)
-    if alias not in {a["AliasName"] for a in kms.list_aliases().get("Aliases", [])}:
+    if alias not in _alias_names(kms):
         key_id = kms.create_key(Description="PharmaGen webhook signing secrets")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName=alias, TargetKeyId=key_id)
 
