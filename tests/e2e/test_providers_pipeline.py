@@ -137,14 +137,19 @@ def test_the_ad_made_on_the_fakes_is_h264_and_aac_and_lasts_as_long_as_its_scrip
 
 def test_each_paid_call_was_made_exactly_once(completed):
     script: Script = completed["script"]
-    assert (len(script.scenes), len(script.narration)) == (3, 3)  # the fake's script for this brief
+    assert len(script.narration) == 3  # the fake's opening line, then the statement and the provision it copies
+    assert len(script.scenes) >= 2  # the fake's own scenes, then the closing's (how many follows the timing)
     assert (SCRIPT_MODEL, MUSIC, SPEECH) == ("openai/gpt-5.6-terra", "stability-ai/stable-audio-2.5",
                                              "minimax/speech-2.8-hd")  # fmt: skip
     shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)  # two for a scene over 8 s
-    assert completed["replicate"]["creates"] == {
-        SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1, SPEECH: len(script.narration)
-    }  # fmt: skip
-    assert completed["replicate"]["texts"] == [speakable(segment.text) for segment in script.narration]
+    creates = completed["replicate"]["creates"]
+    assert {k: v for k, v in creates.items() if k != SPEECH} == {SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1}
+    # Every line is spoken; a line off the calm pace (140-160 wpm) is re-spoken once at a corrected speed.
+    spoken = [speakable(segment.text) for segment in script.narration]
+    texts = completed["replicate"]["texts"]
+    assert len(spoken) <= creates[SPEECH] == len(texts) <= 2 * len(spoken)
+    assert set(texts) == set(spoken)
+    assert all(texts.count(text) <= 2 for text in spoken)
     assert completed["openai"]["requests"] == 0  # one token for everything: OpenAI is not called
     assert completed["replicate"]["token_leaks"] == 0  # no output download carried the token
 
@@ -192,8 +197,9 @@ def test_cancelling_during_clips_cancels_the_running_prediction_and_creates_no_m
     assert job["status"] == "cancelled"
     stats = fakes.replicate.stats()
     assert stats["cancelled"][VEO] == 1
-    assert stats["cancels"] == sum(stats["cancelled"].values())  # each cancel stopped one running prediction
-    assert set(stats["cancelled"].values()) == {1}  # and none was asked twice
+    assert set(stats["cancelled"].values()) == {1}  # the running prediction of each stage stopped once
+    # Every stage stops its own prediction: one that finished as the cancel landed is asked too, but none twice.
+    assert set(stats["cancels_of"].values()) == {1}
     assert fakes.veo_creates() == 1
 
 

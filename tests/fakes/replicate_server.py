@@ -86,6 +86,7 @@ class Stats:
     gets: int = 0
     cancels: int = 0
     cancelled: Counter[str] = field(default_factory=Counter)  # in-flight predictions stopped, per model
+    cancels_of: Counter[str] = field(default_factory=Counter)  # cancel requests per prediction id
     downloads: int = 0
     throttled: int = 0
     token_leaks: int = 0  # output downloads that carried an Authorization header (must stay 0)
@@ -94,7 +95,7 @@ class Stats:
     def as_json(self) -> dict[str, Any]:
         return {
             **asdict(self), "creates": dict(self.creates), "cancelled": dict(self.cancelled),
-            "paid": sum(self.creates.values()),
+            "cancels_of": dict(self.cancels_of), "paid": sum(self.creates.values()),
         }  # fmt: skip
 
 
@@ -233,6 +234,7 @@ class FakeReplicate:
         if prediction is None:
             return web.json_response({"detail": "Not found.", "status": 404}, status=404)
         self.stats.cancels += 1
+        self.stats.cancels_of[prediction.id] += 1
         if prediction.status in {"starting", "processing"}:
             prediction.status = "canceled"
             self.stats.cancelled[prediction.model] += 1
