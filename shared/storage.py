@@ -1,6 +1,8 @@
 """Job assets in S3: the key layout, streaming upload and download, presigned GET URLs.
 
-Layout: `users/{user_id}/jobs/{job_id}/{kind}/{name}`, kind one of `ASSET_KINDS`.
+Layout: `users/{user_id}/jobs/{job_id}/{kind}/{name}`, kind one of `ASSET_KINDS`. What belongs to one
+version of a job (its script, mixes and final outputs) lives under `…/jobs/{job_id}/v{n}/{kind}/{name}`
+from version 2 on; version 1 keeps the plain layout, so nothing stored before versions moves.
 The bucket is private; the video is served by short-lived presigned URLs.
 """
 
@@ -21,10 +23,14 @@ def job_prefix(user_id: str, job_id: str) -> str:
     return f"users/{user_id}/jobs/{job_id}/"
 
 
-def asset_key(user_id: str, job_id: str, kind: AssetKind, name: str) -> str:
+def asset_key(user_id: str, job_id: str, kind: AssetKind, name: str, *, version: int = 1) -> str:
+    """The key of one asset; `version` > 1 puts it under that version's own prefix."""
     if "/" in name or name in {"", ".", ".."}:
         raise ValueError(f"asset name must be a plain file name, got {name!r}")
-    return f"{job_prefix(user_id, job_id)}{kind}/{name}"
+    if version < 1:
+        raise ValueError(f"versions start at 1, got {version}")
+    scope = "" if version == 1 else f"v{version}/"
+    return f"{job_prefix(user_id, job_id)}{scope}{kind}/{name}"
 
 
 def content_type_for(name: str) -> str:

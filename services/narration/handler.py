@@ -176,8 +176,8 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         mp3 = ctx.workdir / "narration.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
         await ffmpeg(mix_args(placed, total_s=script.duration_s, out=mp3), timeout_s=timeout_s)
-        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3")
-        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json")
+        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3", version=job.version)
+        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json", version=job.version)
         await ctx.storage.upload_file(mp3, audio_key)
         track = NarrationTrack(duration_s=script.duration_s, segments=timings, engine=voice.name)
         ctx.log.info("narration.spoken", engine=voice.name, segments=len(timings))
