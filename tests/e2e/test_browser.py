@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.brand_assets import BRAND_FONT, LOGO_SVG, photo_pixels, png_bytes
 from tests.harness.gateway import RunningGateway, running_gateway
 from tests.harness.page_audit import audit, focus_problems, static_problems
 from tests.harness.stack import RunningStack
@@ -43,7 +44,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def page_gateway(aws: Created, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
-    with running_gateway(users=["viewer"], log_path=tmp_path_factory.mktemp("gw-browser") / "gateway.log") as gw:
+    log_path = tmp_path_factory.mktemp("gw-browser") / "gateway.log"
+    with running_gateway(users=["viewer"], log_path=log_path, start_timeout_s=60) as gw:
         yield gw
 
 
@@ -126,6 +128,54 @@ def test_the_pharmaceutical_fields_appear_only_for_a_pharmaceutical_ad(page: Any
     page.get_by_label("Ad type").select_option("pharmaceutical")
     expect(page.get_by_label("Toll-free phone")).to_be_visible()
     expect(page.get_by_label("Side effects (major statement)")).to_be_visible()
+
+
+def test_brand_kit_uploads_go_through_the_presigned_form_into_the_request(
+    page: Any, page_gateway: RunningGateway
+) -> None:
+    """Files chosen in the page reach S3 by presigned POST, pass the server's check, and the job names them."""
+    from playwright.sync_api import expect
+
+    page.goto(page_gateway.base_url + "/")
+    page.get_by_label("Your API key").fill(page_gateway.keys["viewer"])
+    page.get_by_role("button", name="Save key").click()
+    photo = {"name": "bottle.png", "mimeType": "image/png", "buffer": png_bytes(photo_pixels())}
+    page.get_by_label("Product photos (up to 3)").set_input_files([photo])
+    expect(page.locator("#uploads-status")).to_have_text("Uploaded bottle.png.", timeout=15_000)
+    page.get_by_label("Logo (PNG or SVG)").set_input_files(
+        [{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": LOGO_SVG}]
+    )
+    expect(page.locator("#uploads-status")).to_have_text("Uploaded logo.svg.", timeout=15_000)
+    page.get_by_label("Brand font (TTF or OTF)").set_input_files(str(BRAND_FONT))
+    expect(page.locator("#uploads-status")).to_have_text(f"Uploaded {BRAND_FONT.name}.", timeout=15_000)
+    expect(page.locator("#upload-list li")).to_have_count(3)
+    page.get_by_label("Brand colours").fill("#0b4f6c, #F2A541")
+    expect(page.locator("#swatches .swatch")).to_have_count(2)
+    page.get_by_label("Brief").fill("Thirty calm seconds for an allergy relief spray, morning light")
+    page.get_by_label("Length (s)").fill("10")
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#job-status")).to_have_text("queued", timeout=10_000)
+
+    job_id = page.evaluate("location.hash").rsplit("/", 1)[-1]
+    request = httpx.get(f"{page_gateway.base_url}/api/v1/jobs/{job_id}", headers=page_gateway.headers("viewer"))
+    sent = request.json()["request"]
+    assert len(sent["product_photos"]) == 1
+    assert sent["brand_kit"]["logo"]
+    assert sent["brand_kit"]["font"]
+    assert sent["brand_kit"]["colours"] == ["#0B4F6C", "#F2A541"]
+
+
+def test_a_file_of_the_wrong_type_is_refused_by_name(page: Any, page_gateway: RunningGateway) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(page_gateway.base_url + "/")
+    page.get_by_label("Your API key").fill(page_gateway.keys["viewer"])
+    page.get_by_role("button", name="Save key").click()
+    page.get_by_label("Logo (PNG or SVG)").set_input_files(
+        [{"name": "logo.png", "mimeType": "image/png", "buffer": b"not a png at all, only text"}]
+    )
+    expect(page.locator("#uploads-status")).to_contain_text("logo.png not uploaded", timeout=15_000)
+    expect(page.locator("#upload-list li")).to_have_count(0)
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])

@@ -35,13 +35,14 @@ export function requestFromForm() {
   const palette = colours();
   if (assets.logo || assets.font || palette.length) {
     body.brand_kit = { logo: assets.logo?.asset_id ?? null, colours: palette, font: assets.font?.asset_id ?? null };
+    if (assets.logo && $("logo_bug").checked) body.brand_kit.logo_bug = true;
   }
   return body;
 }
 
 // The element a server error names: "side_effects" → #side_effects, "brand_kit.colours" → #brand_colours.
 const FIELD_ELEMENT = { "brand_kit.colours": "brand_colours", "brand_kit.logo": "logo", "brand_kit.font": "font",
-  brand_kit: "brand_colours" };
+  "brand_kit.logo_bug": "logo_bug", brand_kit: "brand_colours" };
 
 function fieldElement(field) {
   const name = String(field).replace(/^body\./, "");
@@ -82,15 +83,29 @@ function contentType(file) {
   return file.type || FONT_TYPES[file.name.split(".").pop().toLowerCase()] || "application/octet-stream";
 }
 
-/** POST /assets for an upload grant, then the file straight to S3 with the presigned form fields. */
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the server's check of an arrived upload: ready, or rejected with the reason. */
+async function checked(assetId) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const asset = await api(`/assets/${assetId}`);
+    if (asset.status === "ready") return asset;
+    if (asset.status === "rejected") throw new Error(asset.reason || "the file was refused");
+    await pause(250 + attempt * 100);
+  }
+  throw new Error("the upload did not arrive");
+}
+
+/** POST /assets for an upload grant, the file straight to S3 with the presigned form fields, then the check.
+ *  The storage answer is opaque (no CORS needed on the bucket): the server's check says whether it arrived. */
 async function upload(file, kind) {
   const grant = await api("/assets", { method: "POST",
     body: { kind, content_type: contentType(file), size_bytes: file.size } });
   const form = new FormData();
   for (const [name, value] of Object.entries(grant.upload.fields || {})) form.append(name, value);
   form.append("file", file);
-  const response = await fetch(grant.upload.url, { method: "POST", body: form });
-  if (!response.ok) throw new Error(`storage refused the upload (${response.status})`);
+  await fetch(grant.upload.url, { method: "POST", body: form, mode: "no-cors" });
+  await checked(grant.asset_id);
   return { asset_id: grant.asset_id, name: file.name, kind, preview: kind === "font" ? null : URL.createObjectURL(file) };
 }
 
@@ -114,8 +129,8 @@ async function onFiles(event) {
     else assets[kind] = done[0];
     status.textContent = `Uploaded ${done.map((a) => a.name).join(", ")}.`;
   } catch (error) {
-    status.textContent = error.status === 404 || error.status === 405
-      ? "Uploads are not available on this server yet." : `Upload failed: ${error.message}`;
+    const detail = error.fields?.length ? error.fields.map((f) => f.message).join("; ") : error.message;
+    status.textContent = `${files.map((f) => f.name).join(", ")} not uploaded: ${detail}`;
     input.value = "";
   }
   renderUploads();
