@@ -73,8 +73,10 @@ class Storage:
             await self._s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload["UploadId"])
             raise
 
-    async def upload_bytes(self, data: bytes, key: str) -> None:
-        await self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type_for(key))
+    async def upload_bytes(self, data: bytes, key: str, *, content_type: str | None = None) -> None:
+        await self._s3.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type or content_type_for(key)
+        )
 
     async def download_file(self, key: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +92,30 @@ class Storage:
         async with response["Body"] as stream:
             data: bytes = await stream.read()
         return data
+
+    async def size_of(self, key: str) -> int | None:
+        """The object's size in bytes, or None when there is no such object."""
+        try:
+            head = await self._s3.head_object(Bucket=self.bucket, Key=key)
+        except self._s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        size: int = head["ContentLength"]
+        return size
+
+    async def presign_post(
+        self, key: str, *, content_type: str, max_bytes: int, ttl_s: int
+    ) -> tuple[str, dict[str, str]]:
+        """A browser-style upload form for exactly `key`: S3 refuses another content type or a larger body."""
+        form = await self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=ttl_s,
+        )
+        return str(form["url"]), {k: str(v) for k, v in form["fields"].items()}
 
     async def exists(self, key: str) -> bool:
         try:

@@ -4,7 +4,7 @@ One module per concept: `items` (serialisation and record kinds), `expressions` 
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
 `idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
 counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `revisions` (a job's
-next version), `usage`.
+next version), `usage`, `assets` (uploads).
 `Ledger` is the one face callers use.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from shared.job import Job
 from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
+from shared.ledger.assets import Assets
 from shared.ledger.claims import Claim, ClaimKind, Claims
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
@@ -49,6 +50,7 @@ class Ledger:
         self.cancel_job = self._transitions.cancel_job
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
+        self.assets = Assets(dynamodb, table=jobs_table)
         self.revisions = Revisions(self._table, self.active)
 
     async def create_job(
