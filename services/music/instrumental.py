@@ -69,9 +69,8 @@ class ReplicateMusicMaker:
         self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
     ) -> Rendered:
         model_input = music_input(self._model.family, script, duration_s)
-        fingerprint = hashlib.sha256(
-            json.dumps([self._model.name, model_input], sort_keys=True).encode()
-        ).hexdigest()[:16]
+        inputs = json.dumps([self._model.name, model_input], sort_keys=True)
+        fingerprint = hashlib.sha256(inputs.encode()).hexdigest()[:16]
         state = await run_prediction(
             self._client, self._model.name, model_input,
             checkpoints=checkpoints, key=f"prediction-music-{fingerprint}", deadline_s=_DEADLINE_S,

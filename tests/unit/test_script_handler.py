@@ -14,6 +14,7 @@ from shared.providers.base import Drafted
 from shared.request import AdRequest
 from shared.script import Script
 from shared.scripting.planner import PlannerScriptWriter, plan
+from shared.versions import VersionRecord
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
 
 REQUEST = AdRequest(brief="A warm 20-second spot for Brewly coffee", duration_s=20)
@@ -140,8 +141,6 @@ class _MustNotWrite:
 
 
 def _revision_context(tmp_path: Path, script: Script):
-    from shared.versions import VersionRecord  # noqa: PLC0415 (only these tests build a revision)
-
     ctx = context_for(REQUEST, tmp_path)
     key = f"users/{USER_ID}/jobs/{JOB_ID}/v2/script/script.json"
     ctx.storage.objects[key] = script.model_dump_json().encode()  # type: ignore[attr-defined]
