@@ -1,7 +1,7 @@
 // The storyboard as cards: keyframe, duration, on-screen text, narration lines and visual prompt per scene.
 // While a job awaits approval the edits are saved (PATCH) and approved; after completion they become a revision.
 import { api, idempotencyKey } from "./api.js";
-import { el, money, seconds, when } from "./format.js";
+import { el, money, redoSummary, seconds, when } from "./format.js";
 import { quoteTables } from "./quote.js";
 import { showErrors } from "./brief.js";
 
@@ -144,14 +144,8 @@ async function approve(jobId, onChange) {
 }
 
 function redoText(result) {
-  const redo = result.redo || {};
-  const parts = [];
-  if (redo.scenes?.length) parts.push(`re-rendering scene${redo.scenes.length > 1 ? "s" : ""} ${redo.scenes.map((i) => i + 1).join(", ")}`);
-  if (redo.narration_segments?.length) parts.push(`re-speaking ${redo.narration_segments.length} narration line${redo.narration_segments.length > 1 ? "s" : ""}`);
-  if (redo.music) parts.push("new music");
-  if (!parts.length) parts.push("re-composing only, no paid video");
   const cost = result.estimate ? `, estimate ${money(result.estimate.total_usd)}` : "";
-  return `Version ${result.version}: ${parts.join(", ")}${cost}.`;
+  return `Version ${result.version}: ${redoSummary(result.redo, "present")}${cost}.`;
 }
 
 async function revise(jobId, onChange) {
