@@ -162,6 +162,7 @@ export async function openJob(jobId, { focus = false } = {}) {
   stream = null;
   if (current !== jobId) {
     seen = { status: null, stages: {} };
+    $("job-notice").textContent = "";
     hideStoryboard();
     hideCompliance();
     $("result").hidden = true;

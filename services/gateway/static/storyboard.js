@@ -27,7 +27,7 @@ function keyframe(scene) {
 }
 
 function card(scene) {
-  const duration = el("input", { type: "number", min: "1", max: "60", step: "1", inputmode: "numeric" });
+  const duration = el("input", { type: "number", min: "1", max: "60", step: "any", inputmode: "decimal" });
   duration.value = scene.duration_s;
   const text = el("input", { maxlength: "120" });
   text.value = scene.on_screen_text || "";
@@ -136,7 +136,7 @@ async function approve(jobId, onChange) {
   if (!(await save(jobId))) return;
   try {
     await api(`/jobs/${jobId}/approve`, { method: "POST" });
-    $("storyboard-status").textContent = "Approved: rendering the video now.";
+    $("job-notice").textContent = "Approved: rendering the video now.";
     await onChange();
   } catch (error) {
     showErrors($("storyboard-errors"), error, locate);
@@ -159,7 +159,7 @@ async function revise(jobId, onChange) {
   const body = { scenes, ...(mood ? { music_mood: mood } : {}) };
   try {
     const result = await api(`/jobs/${jobId}/revisions`, { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey() } });
-    $("storyboard-status").textContent = redoText(result);
+    $("job-notice").textContent = redoText(result);
     await onChange();
   } catch (error) {
     showErrors($("storyboard-errors"), error, locate);
