@@ -70,6 +70,7 @@ class Delivery:
             lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            version=event.version,
         )
         if claim.granted and claim.job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -130,6 +131,7 @@ class Delivery:
             payload=result.payload,
             correlation_id=job.correlation_id,
             generation=job.generation,
+            version=job.version,
         )
         if self.stage.completes_job:
             recorded = await self._complete_job(job, result, event)
@@ -177,6 +179,7 @@ class Delivery:
                     payload={"stage": self.stage.name, "reason": reason},
                     correlation_id=job.correlation_id,
                     generation=job.generation,
+                    version=job.version,
                 )
             )
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired

@@ -25,7 +25,7 @@ def build_handler(settings: Settings, music: MusicMaker) -> Handler:
         mp3 = ctx.workdir / "music.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
         await ffmpeg(mp3_args(raw, mp3, duration_s=script.duration_s), timeout_s=timeout_s)
-        key = asset_key(job.user_id, job.job_id, "audio", "music.mp3")
+        key = asset_key(job.user_id, job.job_id, "audio", "music.mp3", version=job.version)
         await ctx.storage.upload_file(mp3, key)
         ctx.log.info("music.made", provider=music.name, mood=script.music_mood, duration_s=made.duration_s)
         payload = MusicCompletedPayload(audio_key=key, duration_s=script.duration_s)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.script.statement_check import statement_problems
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import Event, ScriptCompletedPayload
 from shared.providers.base import ScriptWriter
-from shared.script import Script
+from shared.scripting.validation import ScriptRejected, validated
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
@@ -23,10 +22,11 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
             drafted = await scripts.write(job.request, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled)
         except ValidationError as exc:
             raise PermanentError(_reason(exc)) from exc
-        script = _revalidated(drafted.script, job.request.duration_s)
-        if problems := statement_problems(script, job.request):
+        try:
+            script = validated(drafted.script, job.request)  # the same checks a storyboard edit passes
+        except ScriptRejected as exc:
             # Refused here, before narration, clips and music are paid for.
-            raise PermanentError(f"the script does not keep the major statement verbatim ({'; '.join(problems)})")
+            raise PermanentError(_refusal(exc)) from exc
         await ctx.raise_if_cancelled()
         key = asset_key(job.user_id, job.job_id, "script", "script.json")
         await ctx.storage.upload_bytes(script.model_dump_json(indent=2).encode(), key)
@@ -42,15 +42,12 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
     return handle
 
 
-def _revalidated(script: Script, duration_s: float) -> Script:
-    """A provider may build its Script with `model_construct`; check it again before anyone works to it."""
-    try:
-        checked = Script.model_validate(script.model_dump())
-    except ValidationError as exc:
-        raise PermanentError(_reason(exc)) from exc
-    if abs(checked.duration_s - duration_s) > 0.05:
-        raise PermanentError(f"the script runs {checked.duration_s:g}s but the ad must run {duration_s:g}s")
-    return checked
+def _refusal(exc: ScriptRejected) -> str:
+    if exc.kind == "statement":
+        return f"the script does not keep the major statement verbatim ({exc.message})"
+    if exc.kind == "length":
+        return exc.message
+    return f"the script writer produced an unusable script ({exc.field}: {exc.message})"
 
 
 def _reason(exc: ValidationError) -> str:

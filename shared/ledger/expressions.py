@@ -21,6 +21,7 @@ NAMES: dict[str, str] = {
     "#owner": "owner",
     "#error": "error",
     "#kind": RECORD_KIND,
+    "#ver": "version",
 }
 STATUS_VALUES: dict[str, str] = {f":{status}": status for status in _STATUSES}
 

@@ -217,3 +217,21 @@ async def test_a_redelivery_after_a_correction_pays_for_nothing_again(tmp_path: 
 
     assert again.calls == []
     assert timings_in(resumed) == timings_in(ctx)
+
+
+async def test_a_changed_line_is_spoken_anew_and_only_it_when_the_checkpoints_are_carried_over(tmp_path: Path) -> None:
+    """Takes are keyed by what they say: a new version with one line changed pays for that line alone."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "again").mkdir()
+    ctx = context_for(REQUEST, tmp_path / "first", script=script_with(*PHARMA_LINES))
+    await build_handler(Settings(), FakeNarrator(seconds_per_word=0.3))(EVENT, ctx)
+    changed = PHARMA_LINES[0].model_copy(update={"text": "Tired of sneezing? Itchy, watery eyes? You are not alone."})
+    again = FakeNarrator(seconds_per_word=0.3)
+    revised = script_with(changed, *PHARMA_LINES[1:])
+    resumed = context_for(REQUEST, tmp_path / "again", script=revised, storage=ctx.storage)  # type: ignore[arg-type]
+    resumed.checkpoints = ctx.checkpoints
+
+    await build_handler(Settings(), again)(EVENT, resumed)
+
+    assert [text for text, _, _ in again.calls] == [changed.text]
+    assert [s.text for s in timings_in(resumed).segments] == [s.text for s in (changed, *PHARMA_LINES[1:])]

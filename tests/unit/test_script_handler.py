@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from services.script.handler import build_handler
-from services.script.planner import PlannerScriptWriter, plan
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import make_event
 from shared.providers.base import Drafted
 from shared.request import AdRequest
 from shared.script import Script
+from shared.scripting.planner import PlannerScriptWriter, plan
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
 
 REQUEST = AdRequest(brief="A warm 20-second spot for Brewly coffee", duration_s=20)
