@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from services.keyframes.plan import plan_keyframes
+from shared.assets import fetch_ready_asset
 from shared.config import Settings
 from shared.events import Continuity, Event, KeyframesCompletedPayload
 from shared.providers.base import KeyframeMaker, KeyframeShot
@@ -64,8 +65,13 @@ def build_handler(settings: Settings, maker: KeyframeMaker) -> Handler:
         script = await ctx.read_script()
         request = ctx.job.request
         continuity: Continuity = getattr(request, "continuity", "keyframes")
-        plan = plan_keyframes(script, brief=request.brief, continuity=continuity)
-        images = _Images(maker, ctx, photos=[])
+        colours = tuple(request.brand_kit.colours) if request.brand_kit else ()
+        plan = plan_keyframes(script, brief=request.brief, continuity=continuity, colours=colours)
+        photos = [
+            await fetch_ready_asset(ctx.storage, ctx.job.user_id, asset_id, ctx.workdir, f"product-{n}")
+            for n, asset_id in enumerate(request.product_photos)
+        ]
+        images = _Images(maker, ctx, photos=photos)
         hero_key, hero = await images.make(plan.hero, "hero", None)
         keys = [(await images.make(shot, f"kf-{k:02d}", hero))[0] for k, shot in enumerate(plan.boundaries)]
         ctx.log.info("keyframes.made", provider=maker.name, count=len(keys) + 1, continuity=continuity)

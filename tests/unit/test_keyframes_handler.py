@@ -16,6 +16,7 @@ from shared.providers.base import KeyframeShot, MemoryCheckpoints, Pictured
 from shared.request import AdRequest
 from shared.script import Scene, Script
 from shared.stage import StageContext, stage_context
+from shared.assets import ready_key
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
@@ -29,9 +30,11 @@ class CountingMaker:
     name: str = "counting"
     model: str = "test/model-1"
     made: list[tuple[KeyframeShot, Path | None]] = field(default_factory=list)
+    photos: list[list[bytes]] = field(default_factory=list)
 
     async def make_keyframe(self, shot, *, product_photos, hero, out, checkpoints, checkpoint_key, cancelled):
         self.made.append((shot, hero))
+        self.photos.append([photo.read_bytes() for photo in product_photos])
         out.write_text(shot.prompt)
         return Pictured(cost_usd=0.13)
 
@@ -123,3 +126,23 @@ async def test_a_changed_model_pays_again(tmp_path):
     await _run(tmp_path, other, storage, checkpoints)
 
     assert len(other.made) == 5
+
+
+PHOTO_ID = "0123456789abcdef0123456789abcdef"
+
+
+async def test_the_users_product_photo_and_brand_colours_reach_every_image_and_a_new_photo_pays_again(tmp_path):
+    photo = b"\x89PNG\r\n\x1a\n a product photo"
+    storage = MemoryStorage(
+        objects={SCRIPT_KEY: _script().model_dump_json().encode(), ready_key("u1", PHOTO_ID): photo}
+    )
+    checkpoints, maker = MemoryCheckpoints(), CountingMaker()
+    kit = {"colours": ["#7a1f5c", "#F2C14E"]}
+
+    await _run(tmp_path, maker, storage, checkpoints, product_photos=[PHOTO_ID], brand_kit=kit)
+    storage.objects[ready_key("u1", PHOTO_ID)] = photo + b" retouched"
+    await _run(tmp_path, maker, storage, checkpoints, product_photos=[PHOTO_ID], brand_kit=kit)
+
+    assert maker.photos[:5] == [[photo]] * 5
+    assert {shot.colours for shot, _ in maker.made} == {("#7A1F5C", "#F2C14E")}
+    assert len(maker.made) == 10  # every image is made from the photo: a changed photo changes them all
