@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.keyframes.handler import build_handler
+from shared.assets import ready_key
 from shared.config import Settings
 from shared.events import KeyframesCompletedPayload, ScriptCompletedPayload, dump_event, make_event
 from shared.job import Job, StageState
@@ -16,7 +17,6 @@ from shared.providers.base import KeyframeShot, MemoryCheckpoints, Pictured
 from shared.request import AdRequest
 from shared.script import Scene, Script
 from shared.stage import StageContext, stage_context
-from shared.assets import ready_key
 from shared.storage import asset_key
 from tests.fakes.memory_storage import MemoryStorage
 
