@@ -127,7 +127,8 @@ async def revise_job(
         _refuse_unless_revisable(job)
         old = await _current_script(job, conn.storage)
         new = _revised(old, job, data)
-        continuity = str(getattr(job.request, "continuity", "keyframes"))
+        # The clips stage's mode for this job (a request from before continuity modes chains its scenes).
+        continuity = str(getattr(job.request, "continuity", "chain"))
         redo = redo_for(old, new, continuity=continuity)
         estimate = _estimate(old, new, redo, continuity, settings)
         key = asset_key(job.user_id, job.job_id, "script", "script.json", version=job.version + 1)
