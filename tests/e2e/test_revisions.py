@@ -171,8 +171,7 @@ def test_a_one_scene_revision_makes_exactly_the_paid_calls_it_said_it_would_redo
     shots = sum(len(shot_durations(VEO, script.scenes[k].duration_s)) for k in redo["scenes"])
     paid = dict(story["v3_paid"])
     assert paid.pop(VEO) == shots
-    image_models = {name for name in paid if name not in {Settings().script_model, Settings().music_model}}
-    assert paid.keys() <= image_models  # no script, speech or music: only the re-made keyframes, if any
+    assert paid.keys() <= {Settings().image_model}  # no script, speech or music: only the re-made keyframes
     assert story["scene"]["estimate"]["total_usd"] == pytest.approx(story["v3"]["cost_usd"], abs=1e-4)
 
 

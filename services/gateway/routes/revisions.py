@@ -79,11 +79,12 @@ def _revised(script: Script, job: Job, body: RevisionRequest) -> Script:
     return edited
 
 
-def _estimate(old: Script, new: Script, redo: Redo, continuity: str, settings: Settings) -> Quote:
-    remade = changed_keyframes(old, new) if continuity == "keyframes" else []
-    opening = [0] if continuity == "chain" and 0 in redo.scenes and "visual_prompt" in redo.reasons.get("0", []) else []
+def _estimate(old: Script, new: Script, redo: Redo, job: Job, settings: Settings) -> Quote:
+    remade = changed_keyframes(old, new)
+    if getattr(job.request, "continuity", "keyframes") == "chain":  # only scene 0's opening frame is made
+        remade = [k for k in remade if k == 0]
     models: dict[str, Model | None] = {stage: model for stage, model in priced_models(settings).items()}
-    return price_redo(new, redo, models, keyframes=len(remade) + len(opening))
+    return price_redo(new, redo, models, keyframes=len(remade))
 
 
 def _response(job: Job, version: int) -> RevisionResponse:
@@ -130,7 +131,7 @@ async def revise_job(
         # The clips stage's mode for this job (a request from before continuity modes chains its scenes).
         continuity = str(getattr(job.request, "continuity", "chain"))
         redo = redo_for(old, new, continuity=continuity)
-        estimate = _estimate(old, new, redo, continuity, settings)
+        estimate = _estimate(old, new, redo, job, settings)
         key = asset_key(job.user_id, job.job_id, "script", "script.json", version=job.version + 1)
         await conn.storage.upload_bytes(new.model_dump_json(indent=2).encode(), key)
         started = await conn.ledger.revisions.start(
