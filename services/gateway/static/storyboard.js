@@ -33,7 +33,7 @@ function card(scene) {
   text.value = scene.on_screen_text || "";
   const narration = el("textarea", { rows: String(Math.max(2, scene.narration.length)), "aria-describedby": "narration-hint" });
   narration.value = scene.narration.join("\n");
-  const prompt = el("textarea", { rows: "3" });
+  const prompt = el("textarea", { rows: String(Math.min(6, Math.max(3, Math.ceil(scene.visual_prompt.length / 38)))) });
   prompt.value = scene.visual_prompt;
   const titleId = `scene-${scene.index}-title`;
   return el("li", { className: "scene-card", "aria-labelledby": titleId, "data-index": scene.index },
