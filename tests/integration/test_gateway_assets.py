@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from shared.assets import ready_key
 from shared.aws import sync_client
 from shared.config import Settings
-from shared.topology import ASSETS_BUCKET
+from shared.topology import ASSETS_BUCKET, JOBS_TABLE
 from tests.brand_assets import BRAND_FONT, LOGO_SVG, logo_pixels, photo_pixels, png_bytes
 from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
@@ -220,3 +221,22 @@ def test_uploading_again_after_the_check_changes_nothing_a_stage_reads(api: http
     stored = s3.get_object(Bucket=settings.name(ASSETS_BUCKET), Key=ready_key(OWNER, asset_id))["Body"].read()
     assert status_of(api, asset_id)["status"] == "ready"
     assert stored == photo
+
+
+def test_a_pending_record_expires_a_ready_one_does_not(api: httpx.Client, settings: Settings) -> None:
+    pending = start_upload(api, "logo", "image/png", 1000)["asset_id"]
+    ready = upload(api, "logo", "image/png", png_bytes(logo_pixels()))
+    assert status_of(api, ready)["status"] == "ready"
+
+    dynamodb = sync_client(settings, "dynamodb")
+    items = {
+        asset_id: dynamodb.get_item(TableName=settings.name(JOBS_TABLE), Key={"job_id": {"S": f"asset#{asset_id}"}})[
+            "Item"
+        ]
+        for asset_id in (pending, ready)
+    }
+
+    assert int(items[pending]["expires_at"]["N"]) > time.time() + 3600
+    assert "expires_at" not in items[ready]
+    assert items[ready]["record_kind"] == {"S": "asset"}
+    assert "user_id" not in items[ready]  # the user index of jobs never lists an asset
