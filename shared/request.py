@@ -18,6 +18,9 @@ AspectRatio = Literal["16:9", "9:16", "1:1"]
 Resolution = Literal["720p", "1080p"]
 SafetyPace = Literal["calm", "fast"]
 ComplianceMode = Literal["report", "enforce"]
+# How scenes join up: bounded by shared keyframes and rendered all at once, or each opening on the
+# previous scene's last frame (the seed's method), rendered one after another.
+Continuity = Literal["keyframes", "chain"]
 
 BRIEF_MAX_CHARS = 2000
 SIDE_EFFECTS_MAX_CHARS = 1500
@@ -68,6 +71,7 @@ class AdRequest(BaseModel):
     music_mood: str | None = Field(default=None, min_length=2, max_length=60)
     loudness_lufs: float = Field(default=-24.0, ge=-31.0, le=-10.0)
     webhook_url: HttpUrl | None = None
+    continuity: Continuity = "keyframes"
     # Last, so its check sees the statement, the provision and the frame it must fit.
     duration_s: int = Field(default=30, ge=8, le=MAX_DURATION_S)
 

@@ -3,7 +3,8 @@
 One module per concept: `items` (serialisation and record kinds), `expressions` (the
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
 `idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
-counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `usage`.
+counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `units` (a stage's units of
+work and their join), `usage`.
 `Ledger` is the one face callers use.
 """
 
@@ -19,6 +20,7 @@ from shared.ledger.jobs import UserJobs, new_job, put_job
 from shared.ledger.outbox import Outbox
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
+from shared.ledger.units import Units
 from shared.ledger.usage import read_usage
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
@@ -45,6 +47,7 @@ class Ledger:
         self.cancel_job = self._transitions.cancel_job
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
+        self.units = Units(self._table)  # a stage's units of work (the clips stage's scenes)
 
     async def create_job(
         self,
