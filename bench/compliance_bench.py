@@ -23,12 +23,12 @@ from services.composer.checking import ad_under_test
 from services.composer.compliance.checker import check
 from services.composer.compose import compose, encoding_for
 from services.narration.espeak import EspeakNarrator
-from services.script.planner import plan
 from shared.config import Settings
 from shared.ffmpeg import ffmpeg
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationTrack, Script, SegmentTiming
+from shared.scripting.planner import plan
 
 SHORT_STATEMENT = "Claritex may cause drowsiness and dry mouth. Ask your doctor if Claritex is right for you."
 BUSY_HOST_TIMEOUT_FACTOR = 30.0  # a shared 2-core host can be 5x slower than the service's own budget

@@ -75,6 +75,7 @@ class Delivery:
             lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            version=event.version,
         )
         if claim.granted and claim.job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -162,6 +163,7 @@ class Delivery:
             payload=result.payload,
             correlation_id=job.correlation_id,
             generation=job.generation,
+            version=job.version,
         )
         if unit is not None:
             recorded = await self.conn.ledger.units.complete(
@@ -225,6 +227,7 @@ class Delivery:
                     payload={"stage": self.stage.name, "reason": reason},
                     correlation_id=job.correlation_id,
                     generation=job.generation,
+                    version=job.version,
                 )
             )
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired

@@ -4,6 +4,8 @@ Events are past-tense facts. What a stage cost is not in its event: the ledger r
 per stage (`StageResult.cost_usd`). `event_type` is both the pydantic discriminator and the SNS
 message attribute that filter policies route on. Payloads carry S3 keys, never media.
 Add fields, never rename them. A body that does not parse is a `PoisonMessage`.
+`version` is the job's version the event belongs to (a revision makes the next one); a body from
+before versions existed parses as version 1.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class _Envelope(BaseModel):
     occurred_at: datetime
     schema_version: Literal[1] = SCHEMA_VERSION
     correlation_id: str
+    version: int = Field(default=1, ge=1)
 
 
 class JobSubmitted(_Envelope):
@@ -203,14 +206,16 @@ EVENT_CLASSES: dict[str, type[_Envelope]] = {
 }
 
 
-def event_id_for(job_id: str, event_type: str, generation: int = 0, unit: int | None = None) -> str:
+def event_id_for(job_id: str, event_type: str, generation: int = 0, version: int = 1, unit: int | None = None) -> str:
     """Deterministic id: the same outcome of the same job gives the same id, so duplicates are recognisable.
 
-    `generation` grows when a failed job is retried, so the retried run's events are new facts. An event
-    about one unit of work (a scene) names it: `<job>:scene.completed#2:<generation>`.
+    `generation` grows when a failed job is retried, so the retried run's events are new facts; so are a
+    later version's (a revision). Version 1 keeps the id it always had. An event about one unit of work
+    (a scene) names it: `<job>:scene.completed#2:<generation>`.
     """
     kind = event_type if unit is None else f"{event_type}#{unit}"
-    return f"{job_id}:{kind}:{generation}"
+    base = f"{job_id}:{kind}:{generation}"
+    return base if version == 1 else f"{base}:v{version}"
 
 
 def make_event(
@@ -221,17 +226,19 @@ def make_event(
     payload: BaseModel | dict[str, Any] | None = None,
     correlation_id: str | None = None,
     generation: int = 0,
+    version: int = 1,
 ) -> Event:
     cls = EVENT_CLASSES[event_type]
     unit = payload.index if isinstance(payload, UnitPayload) else None
     if isinstance(payload, dict) and isinstance(payload.get("index"), int):
         unit = payload["index"]
     fields: dict[str, Any] = {
-        "event_id": event_id_for(job_id, event_type, generation, unit),
+        "event_id": event_id_for(job_id, event_type, generation, version, unit),
         "job_id": job_id,
         "user_id": user_id,
         "occurred_at": datetime.now(UTC),
         "correlation_id": correlation_id or job_id,
+        "version": version,
     }
     if payload is not None:
         fields["payload"] = payload

@@ -80,7 +80,7 @@ class UnitsDelivery(Delivery):
 
     async def _open(self, event: Event, message: Message, log: Any) -> None:
         job = await self._job_or_dead_letter(event, message)
-        if job is None:
+        if job is None or await self._stale(job, event, message, log):
             return
         if job.stage(self.stage.name).done:
             await self._announce(job, log)  # a duplicate trigger: repair an announcement that never happened
@@ -143,7 +143,7 @@ class UnitsDelivery(Delivery):
 
     async def _run_unit(self, event: Event, index: int, message: Message, log: Any) -> None:
         job = await self.conn.ledger.units.claim(
-            event.job_id, self.stage.name, index, owner=self.owner, lease_s=self.lease.lease_s
+            event.job_id, self.stage.name, index, owner=self.owner, lease_s=self.lease.lease_s, version=event.version
         )
         if job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -152,7 +152,7 @@ class UnitsDelivery(Delivery):
         found = await self.conn.ledger.get_job(event.job_id)
         unit = found.stage(self.stage.name).unit(index) if found else None
         decision = decide(
-            unit_refusal(found, self.stage.name, index),
+            unit_refusal(found, self.stage.name, index, event.version),
             lease=LeaseFacts(unit.lease_expires_at if unit else None, self.lease.lease_s, self.lease.heartbeat_s),
             stored_event=parse_event(unit.event) if unit and unit.event else None,
             now=time.time(),
@@ -167,7 +167,7 @@ class UnitsDelivery(Delivery):
 
     async def _unit_done(self, event: Event, message: Message, log: Any) -> None:
         job = await self._job_or_dead_letter(event, message)
-        if job is None:
+        if job is None or await self._stale(job, event, message, log):
             return
         state = job.stage(self.stage.name)
         if state.done:
@@ -230,6 +230,14 @@ class UnitsDelivery(Delivery):
             await self._leave_for_dlq(message, "message.unknown_job", "no such job in the ledger")
         return job
 
+    async def _stale(self, job: Job, event: Event, message: Message, log: Any) -> bool:
+        """A delivery for an older version of the job (a revision started since): acked and dropped."""
+        if event.version == job.version:
+            return False
+        log.info("stage.not_claimed", reason="stale")
+        await self.queue.delete(message)
+        return True
+
     def _event(self, job: Job, event_type: str, payload: Any) -> Event:
         return make_event(
             event_type,
@@ -238,4 +246,5 @@ class UnitsDelivery(Delivery):
             payload=payload,
             correlation_id=job.correlation_id,
             generation=job.generation,
+            version=job.version,
         )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events import Event, parse_event
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES
+from shared.versions import VersionRecord
 
 JobStatus = Literal["queued", "running", "composing", "completed", "failed", "cancelled"]
 StageStatus = Literal["pending", "running", "succeeded", "failed", "skipped"]
@@ -86,6 +87,9 @@ class Job(BaseModel):
     finished_at: float | None = None
     idempotency_key: str | None = None
     request_hash: str | None = None
+    # The current version (a revision after completion makes the next); `cost_usd` and `outputs` are its own.
+    version: int = Field(default=1, ge=1)
+    versions: dict[str, VersionRecord] = Field(default_factory=dict)
 
     @property
     def terminal(self) -> bool:
@@ -99,6 +103,23 @@ class Job(BaseModel):
         total = sum(s.progress_weight for s in JOB_STAGES)
         done = sum(s.progress_weight * self.stage(s.name).share_done for s in JOB_STAGES)
         return min(99, round(100 * done / total)) if total else 0
+
+    def version_records(self) -> list[VersionRecord]:
+        """Every version, oldest first; the current one with the job's own status, outputs and cost."""
+        records = []
+        for number in range(1, self.version + 1):
+            stored = self.versions.get(str(number)) or VersionRecord(version=number, created_at=self.created_at)
+            if number == self.version:
+                stored = stored.model_copy(
+                    update={
+                        "status": self.status,
+                        "finished_at": self.finished_at,
+                        "outputs": dict(self.outputs),
+                        "cost_usd": self.cost_usd,
+                    }
+                )
+            records.append(stored)
+        return records
 
     def stage(self, name: str) -> StageState:
         return self.stages.get(name, StageState())

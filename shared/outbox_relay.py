@@ -26,6 +26,7 @@ def submitted_event(job: Job) -> Event:
         user_id=job.user_id,
         correlation_id=job.correlation_id,
         generation=job.generation,
+        version=job.version,
     )
 
 

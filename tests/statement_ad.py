@@ -16,12 +16,12 @@ from services.composer.compose import Composition, compose, encoding_for
 from services.music.synth import SynthMusicMaker
 from services.narration.espeak import EspeakNarrator
 from services.narration.handler import build_handler
-from services.script.planner import plan
 from shared.config import Settings
 from shared.events import make_event
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.request import AdRequest
 from shared.script import NarrationTrack, Script
+from shared.scripting.planner import plan
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
 
 SETTINGS = Settings(video_preset="ultrafast")

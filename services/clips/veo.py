@@ -12,7 +12,6 @@ prediction id is checkpointed, so a retry resumes it rather than paying twice.
 from __future__ import annotations
 
 import base64
-import math
 from pathlib import Path
 from typing import Any
 
@@ -27,27 +26,9 @@ from shared.providers.media_fit import fit_clip_args, start_image_args
 from shared.providers.replicate_client import replicate_client
 from shared.providers.replicate_output import download_output
 from shared.providers.replicate_runner import run_prediction
+from shared.providers.shots import family, shot_durations, snap_duration
 from shared.request import FRAME_SIZES
 from shared.script import Scene, Script
-
-DURATIONS_S: dict[str, tuple[int, ...]] = {"veo": (4, 6, 8), "kling": (5, 10)}
-
-
-def family(model: str) -> str:
-    return "kling" if model.startswith("kwaivgi/kling") else "veo"
-
-
-def snap_duration(model: str, seconds: float) -> int:
-    """The shortest duration the model allows that covers `seconds` (its longest when none does)."""
-    allowed = DURATIONS_S[family(model)]
-    return next((d for d in allowed if d >= seconds - 0.01), allowed[-1])
-
-
-def shot_durations(model: str, seconds: float) -> list[int]:
-    """The generations a scene needs: one when the model's longest shot covers it, else equal parts."""
-    longest = DURATIONS_S[family(model)][-1]
-    parts = max(1, math.ceil((seconds - 0.01) / longest))
-    return [snap_duration(model, seconds / parts)] * parts
 
 
 def clip_prompt(scene: Scene, script: Script) -> str:

@@ -3,15 +3,18 @@
 Each segment is spoken at the script's speed and measured; the ad's lines are corrected together (one
 re-synthesis at an adjusted `speed`) when they do not read at 140–160 wpm, then the major statement's pages
 are spoken at that same speed and corrected so they read calmly and never faster than the rest.
-Each spoken take is stored and checkpointed as soon as it exists, and so is each decided speed, so a
-redelivered message resumes without paying for speech twice. Uploads `audio/narration.mp3` and the actual
+Each spoken take is stored and checkpointed as soon as it exists under a key made from what determines
+it (narrator, voice, speed, text), and so is each decided speed, so a redelivered message, or a later
+version with the same lines, resumes without paying for any take twice. Uploads `audio/narration.mp3` and the actual
 timings (`audio/narration-timings.json`, a `NarrationTrack`: audible start and end, speed and voice of
 every segment) that captions, statement pages and ducking are aligned to. A script without narration skips.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
+from pathlib import PurePosixPath
 
 from pydantic import BaseModel
 
@@ -29,14 +32,25 @@ from shared.storage import asset_key
 _Decision = Callable[[], Awaitable[float]]
 
 
+TAKE_PREFIX = "take-"
+
+
 class _Take(BaseModel):
-    """The checkpoint of one spoken segment: where its audio is, how long it is, its speed and what it cost."""
+    """The checkpoint of one spoken take: its text and speed, where its audio is, how long it is, what it cost,
+    and which version of the job paid for it (a later version reusing it pays nothing)."""
 
     key: str
     duration_s: float
     cost_usd: float
-    window_start_s: float
+    text: str = ""
     speed: float = 1.0
+    version: int = 1
+
+
+def take_checkpoint(narrator: str, voice: str, speed: float, text: str) -> str:
+    """The checkpoint key of a take: the same narrator, voice, speed and text always give the same audio."""
+    digest = hashlib.sha256(f"{narrator}\n{voice}\n{speed:.6f}\n{text}".encode()).hexdigest()[:20]
+    return f"{TAKE_PREFIX}{digest}"
 
 
 class _Speaker:
@@ -45,29 +59,30 @@ class _Speaker:
     def __init__(self, narrator: Narrator, ctx: StageContext) -> None:
         self.narrator, self.ctx = narrator, ctx
         self.voice = ctx.job.request.voice
-        self.takes: dict[int, _Take] = {}
+        self.takes: dict[int, _Take] = {}  # the take each segment is placed with (the last one asked for)
+        self.used: dict[str, _Take] = {}  # every take this run spoke or reused, by checkpoint: what the stage cost
 
     async def take(self, index: int, segment: NarrationSegment, speed: float) -> _Take:
-        """The segment spoken at `speed`: a saved take at that speed when there is one, else spoken now."""
-        note = self.ctx.checkpoints.get(f"segment-{index}")
-        saved = _Take.model_validate_json(note) if note else None
-        if saved is not None and abs(saved.speed - speed) < 1e-6:
-            self.takes[index] = saved
-            return saved
+        """The segment at `speed`: the saved take of these words at that speed if there is one, else spoken now."""
+        name = take_checkpoint(self.narrator.name, self.voice, speed, segment.text)
+        note = self.ctx.checkpoints.get(name)
+        if note is not None:
+            self.takes[index] = self.used[name] = _Take.model_validate_json(note)
+            return self.takes[index]
         await self.ctx.raise_if_cancelled()
-        if saved is not None:  # spoken before at another speed: this is the one correction
+        if index in self.takes:  # spoken before at another speed: this is the one correction
             self.ctx.log.info("narration.respeaking", segment=index, speed=speed)
-        out = self.ctx.workdir / f"segment-{index:02d}.wav"
+        out = self.ctx.workdir / f"{name}.wav"
         spoken = await self.narrator.speak(
             speakable(segment.text), speed=speed, voice=self.voice, out=out,
             checkpoints=self.ctx.checkpoints, cancelled=self.ctx.cancelled,
         )  # fmt: skip
-        key = asset_key(self.ctx.job.user_id, self.ctx.job.job_id, "audio", f"segment-{index:02d}.wav")
+        key = asset_key(self.ctx.job.user_id, self.ctx.job.job_id, "audio", f"{name}.wav")
         await self.ctx.storage.upload_file(out, key)
-        cost = spoken.cost_usd + (saved.cost_usd if saved else 0.0)
-        take = _Take(key=key, duration_s=spoken.duration_s, cost_usd=cost, window_start_s=segment.start_s, speed=speed)
-        await self.ctx.checkpoints.put(f"segment-{index}", take.model_dump_json())
-        self.takes[index] = take
+        take = _Take(key=key, duration_s=spoken.duration_s, cost_usd=spoken.cost_usd, text=segment.text, speed=speed,
+                     version=self.ctx.job.version)  # fmt: skip
+        await self.ctx.checkpoints.put(name, take.model_dump_json())
+        self.takes[index] = self.used[name] = take
         return take
 
     async def speed_decided(self, name: str, decide: _Decision) -> float:
@@ -146,7 +161,7 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         timings: list[SegmentTiming] = []
         for k, segment in enumerate(segments):
             take = speaker.takes[k]
-            path = ctx.workdir / f"segment-{k:02d}.wav"
+            path = ctx.workdir / PurePosixPath(take.key).name  # spoken in this run, or downloaded
             if not path.exists():
                 await ctx.storage.download_file(take.key, path)
             previous = placed[-1].end_s if placed else None
@@ -164,14 +179,15 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         mp3 = ctx.workdir / "narration.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
         await ffmpeg(mix_args(placed, total_s=script.duration_s, out=mp3), timeout_s=timeout_s)
-        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3")
-        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json")
+        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3", version=job.version)
+        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json", version=job.version)
         await ctx.storage.upload_file(mp3, audio_key)
         track = NarrationTrack(duration_s=script.duration_s, segments=timings, engine=voice.name)
         ctx.log.info("narration.spoken", engine=voice.name, segments=len(timings))
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
         _log_pace(ctx, track)
-        cost_usd = sum(take.cost_usd for take in speaker.takes.values())
+        # What this version paid: the takes it spoke (also in an earlier attempt), not those it reused from before.
+        cost_usd = sum(take.cost_usd for take in speaker.used.values() if take.version == job.version)
         payload = NarrationCompletedPayload(audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s)
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 

@@ -4,7 +4,7 @@ One module per concept: `items` (serialisation and record kinds), `expressions` 
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
 `idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
 counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `units` (a stage's units of
-work and their join), `usage`.
+work and their join), `revisions` (a job's next version), `usage`, `assets` (uploads).
 `Ledger` is the one face callers use.
 """
 
@@ -14,10 +14,12 @@ from typing import Any
 
 from shared.job import Job
 from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
+from shared.ledger.assets import Assets
 from shared.ledger.claims import Claim, ClaimKind, Claims
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
 from shared.ledger.outbox import Outbox
+from shared.ledger.revisions import RevisionRefused, Revisions, Started
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
 from shared.ledger.units import Units
@@ -25,7 +27,9 @@ from shared.ledger.usage import read_usage
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
 
-__all__ = ["Claim", "ClaimKind", "IdempotencyConflict", "Ledger", "TooManyActiveJobs"]
+__all__ = [
+    "Claim", "ClaimKind", "IdempotencyConflict", "Ledger", "RevisionRefused", "Started", "TooManyActiveJobs",
+]  # fmt: skip
 
 
 class Ledger:
@@ -48,6 +52,8 @@ class Ledger:
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
         self.units = Units(self._table)  # a stage's units of work (the clips stage's scenes)
+        self.assets = Assets(dynamodb, table=jobs_table)
+        self.revisions = Revisions(self._table, self.active)
 
     async def create_job(
         self,
@@ -115,10 +121,14 @@ class Ledger:
         lease_s: float,
         requires: tuple[str, ...] = (),
         job_status: str = "running",
+        version: int = 1,
     ) -> Claim:
-        """Claims the stage once the stages it `requires` are done; the job's status becomes `job_status`."""
+        """Claims the stage once the stages it `requires` are done; the job's status becomes `job_status`.
+
+        `version` is the delivered event's: only the job's current version may claim (else `stale`).
+        """
         return await self._claims.claim(
-            job_id, stage_name, requires=requires, job_status=job_status, owner=owner, lease_s=lease_s
+            job_id, stage_name, requires=requires, job_status=job_status, owner=owner, lease_s=lease_s, version=version
         )
 
     async def get_usage(self, user_id: str) -> list[dict[str, Any]]:

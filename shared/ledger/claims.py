@@ -18,10 +18,11 @@ from shared.ledger.expressions import HELD_BY_OWNER, UNIT_PATH, Expression, held
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
-ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed"]
+ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed", "stale"]
 
+# Only a delivery of the job's current version may claim (a job written before versions has none: version 1).
 _CLAIMABLE = (
-    "#status IN (:queued, :running, :composing)"
+    "#status IN (:queued, :running, :composing) AND (attribute_not_exists(#ver) OR #ver = :version)"
     " AND (#st.#s.#status = :pending OR (#st.#s.#status = :running AND #st.#s.lease_expires_at < :now))"
 )
 _TAKE = (
@@ -64,10 +65,16 @@ def claim_expression(required: int) -> Expression:
     return Expression(_TAKE, _CLAIMABLE + ready)
 
 
-def refusal(job: Job | None, stage_name: str, requires: tuple[str, ...], now: float) -> Claim:
-    """Why a claim the ledger refused was refused, read from the job as it is now."""
+def refusal(job: Job | None, stage_name: str, requires: tuple[str, ...], now: float, version: int = 1) -> Claim:
+    """Why a claim the ledger refused was refused, read from the job as it is now.
+
+    A delivery for an older version than the job's (a revision started since) is `stale`, whatever
+    the stage's state: the stage's record belongs to the newer version now.
+    """
     if job is None:
         return Claim("missing", None)
+    if job.version != version:
+        return Claim("stale", job)
     state = job.stage(stage_name)
     if state.done:
         return Claim("done", job)
@@ -87,9 +94,18 @@ class Claims:
         self._table = table
 
     async def claim(
-        self, job_id: str, stage_name: str, *, requires: tuple[str, ...], job_status: str, owner: str, lease_s: float
+        self,
+        job_id: str,
+        stage_name: str,
+        *,
+        requires: tuple[str, ...],
+        job_status: str,
+        owner: str,
+        lease_s: float,
+        version: int = 1,
     ) -> Claim:
-        """Claims the stage for `owner`; when refused, says why (done, busy elsewhere, not ready, job ended)."""
+        """Claims the stage of the job's `version` for `owner`; when refused, says why (done, busy elsewhere,
+        not ready, job ended, a delivery of an older version)."""
         now = time.time()
         names = {"#s": stage_name} | {f"#r{i}": name for i, name in enumerate(requires)}
         values = {
@@ -99,11 +115,12 @@ class Claims:
             ":one": 1,
             ":updated": now_iso(),
             ":job_status": job_status,
+            ":version": version,
         }
         job = await self._table.update(job_id, claim_expression(len(requires)), names, values)
         if job is not None:
             return Claim("resumed" if job.stage(stage_name).attempts > 1 else "claimed", job)
-        return refusal(await self._table.get_job(job_id), stage_name, requires, now)
+        return refusal(await self._table.get_job(job_id), stage_name, requires, now, version)
 
     async def extend_lease(
         self, job_id: str, stage_name: str, *, owner: str, lease_s: float, unit: int | None = None

@@ -22,6 +22,7 @@ NAMES: dict[str, str] = {
     "#error": "error",
     "#kind": RECORD_KIND,
     "#sc": "scenes",  # a stage's units of work, by index (`#i`): stages.<stage>.scenes.<index>
+    "#ver": "version",
 }
 STATUS_VALUES: dict[str, str] = {f":{status}": status for status in _STATUSES}
 

@@ -21,7 +21,8 @@ from shared.ledger.expressions import UNIT_PATH, Expression, held_by_owner
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
-_JOB_OPEN = "#status IN (:queued, :running, :composing)"
+# The job open, at the version the delivery is for (a job written before versions has none: version 1).
+_JOB_OPEN = "#status IN (:queued, :running, :composing) AND (attribute_not_exists(#ver) OR #ver = :version)"
 _OPEN = (
     "SET #st.#s.#status = :running, #st.#s.started_at = if_not_exists(#st.#s.started_at, :now),"
     " #st.#s.#sc = if_not_exists(#st.#s.#sc, :units), #st.#s.sequential = :sequential,"
@@ -70,10 +71,12 @@ def join_expression(units: int) -> Expression:
     )
 
 
-def unit_refusal(job: Job | None, stage_name: str, index: int) -> ClaimKind:
+def unit_refusal(job: Job | None, stage_name: str, index: int, version: int = 1) -> ClaimKind:
     """Why a unit's claim was refused (the same kinds as a stage's claim)."""
     if job is None:
         return "missing"
+    if job.version != version:
+        return "stale"  # a revision reset the stage for a newer version: this unit is not its to run
     unit = job.stage(stage_name).unit(index)
     if unit.done:
         return "done"
@@ -99,6 +102,7 @@ class Units:
         sequential: bool,
         requires: tuple[str, ...],
         job_status: str,
+        version: int = 1,
     ) -> Job | None:
         """The stage running with `units` pending units (kept as they are when it was opened before)."""
         names = {"#s": stage_name} | {f"#r{i}": name for i, name in enumerate(requires)}
@@ -109,12 +113,16 @@ class Units:
             ":sequential": sequential,
             ":job_status": job_status,
             ":updated": now_iso(),
+            ":version": version,
         }
         return await self._table.update(job_id, open_expression(len(requires)), names, values)
 
-    async def claim(self, job_id: str, stage_name: str, index: int, *, owner: str, lease_s: float) -> Job | None:
+    async def claim(
+        self, job_id: str, stage_name: str, index: int, *, owner: str, lease_s: float, version: int = 1
+    ) -> Job | None:
         now = time.time()
-        values = {":now": now, ":lease": now + lease_s, ":owner": owner, ":one": 1, ":updated": now_iso()}
+        values = {":now": now, ":lease": now + lease_s, ":owner": owner, ":one": 1, ":version": version}
+        values[":updated"] = now_iso()
         return await self._table.update(job_id, CLAIM_UNIT, self._names(stage_name, index), values)
 
     async def complete(
@@ -142,6 +150,7 @@ class Units:
         names = {"#s": stage_name} | {f"#u{i}": str(i) for i in range(count)}
         now = time.time()
         values: dict[str, Any] = {
+            ":version": job.version,
             ":now": now,
             ":event": event_json,
             ":cost": round(cost_usd, 6),

@@ -89,3 +89,23 @@ def wants_real(stage: str, choice: ProviderChoice, *, real: str, key: SecretStr 
     if key is None or not key.get_secret_value():
         raise ValueError(f"{stage}_provider={real!r} needs {key_setting} (or its Secrets Manager name) to be set")
     return True
+
+
+def priced_models(settings: Settings) -> dict[Stage, Model | None]:
+    """Each stage's model as a quote prices it: the catalogue entry when the stage will use a real provider,
+    None when it will run keyless (free).
+
+    It decides as `select` does without reading Secrets Manager (the gateway quotes; the stages hold the
+    keys): a configured secret name counts as a key.
+    """
+    models: dict[Stage, Model | None] = {}
+    for stage in OFFERED:
+        choice: ProviderChoice = getattr(settings, f"{stage}_provider")
+        model = model_for(stage, getattr(settings, MODEL_SETTING[stage]))
+        real = REALS[model.provider]
+        key: SecretStr | None = getattr(settings, real.key_field)
+        keyed = (key is not None and bool(key.get_secret_value())) or bool(
+            getattr(settings, f"{real.name}_secret_name")
+        )
+        models[stage] = model if choice == real.name or (choice == "auto" and keyed) else None
+    return models

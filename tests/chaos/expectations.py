@@ -11,8 +11,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from services.clips.veo import shot_durations
 from shared.config import Settings
+from shared.providers.shots import shot_durations
 from shared.topology import ASSETS_BUCKET
 from tests.harness.observe import ledger_job, log_records
 from tests.harness.stack import RunningStack

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
-from services.clips.veo import shot_durations
 from shared.config import Settings
+from shared.providers.shots import shot_durations
 from shared.script import Script
 from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE

@@ -91,6 +91,7 @@ class Stats:
     throttled: int = 0
     token_leaks: int = 0  # output downloads that carried an Authorization header (must stay 0)
     texts: list[str] = field(default_factory=list)  # the text of each paid speech prediction, in order
+    speeds: list[float] = field(default_factory=list)  # the speed of each, in the same order
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -151,6 +152,7 @@ class FakeReplicate:
         self.stats.creates[model] += 1
         if model in SPEECH_MODELS:
             self.stats.texts.append(str(model_input.get("text", "")))
+            self.stats.speeds.append(float(model_input.get("speed", 1.0)))
         prediction.task = asyncio.create_task(self._lifecycle(prediction))
         waited = await self._hold_for_wait(request, prediction)
         body_json = prediction.as_json(self.base_url)

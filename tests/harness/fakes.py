@@ -69,14 +69,10 @@ class FakeProviders:
         replicate, openai = self.replicate.stats(), self.openai.stats()
         return {**replicate["creates"], "tts": openai["spoken"], "cancels": replicate["cancels"]}
 
-    def speech_in_flight(self) -> int:
-        """Speech requests received and not answered yet (with no 503/401/400 scripted, every other is answered)."""
-        stats = self.openai.stats()
-        return int(stats["requests"]) - int(stats["spoken"]) - int(stats["throttled"])
-
-    def spoken_texts(self) -> Counter[str]:
-        """How often each text was sent to the speech model (each prediction is paid)."""
-        return Counter(self.replicate.stats()["texts"])
+    def spoken_takes(self) -> Counter[tuple[str, float]]:
+        """How often each text was sent to the speech model at each speed (each prediction is paid)."""
+        stats = self.replicate.stats()
+        return Counter(zip(stats["texts"], (round(speed, 6) for speed in stats["speeds"]), strict=True))
 
     def configure(self, *, replicate: dict[str, Any] | None = None, openai: dict[str, Any] | None = None) -> None:
         for server, changes in ((self.replicate, replicate), (self.openai, openai)):

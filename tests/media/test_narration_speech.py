@@ -121,7 +121,7 @@ def _wpm(track: NarrationTrack, kinds: set[str]) -> float:
 async def test_espeak_reads_the_planned_ad_calmly_and_the_statement_no_faster_unless_opted_in(
     tmp_path: Path, pace: str
 ) -> None:
-    from services.script.planner import plan
+    from shared.scripting.planner import plan
 
     request = PHARMA_REQUEST.model_copy(update={"safety_pace": pace})
     ctx = context_for(request, tmp_path, script=plan(request))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.composer.overlays import CHAR_WIDTH_EM, overlay_plan
-from services.script.planner import plan
 from shared.request import AdRequest
 from shared.script import Scene, Script, SegmentTiming
+from shared.scripting.planner import plan
 from shared.statement import normalise, text_layout, text_width_px
 
 STATEMENT = (

@@ -8,21 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from services.clips.veo import clip_input, shot_durations
+from services.clips.veo import clip_input
 from services.music.instrumental import music_input
 from services.narration.minimax_speech import speech_input
 from services.narration.openai_speech import speech_request
-from services.script.llm import ReplicateScriptWriter
-from services.script.llm_inputs import script_input
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.providers.catalogue import CATALOGUE, MODELS, Model, Price, Usage, model_for
 from shared.providers.replicate_client import token_may_go_to
 from shared.providers.selection import select
+from shared.providers.shots import shot_durations
 from shared.providers.shutdown import WARN_DAYS, ModelRetired, check_shutdown
 from shared.request import AdRequest
 from shared.script import Scene, Script
+from shared.scripting.llm import ReplicateScriptWriter
+from shared.scripting.llm_inputs import script_input
 from tests.fakes.replicate_inputs import known_models, validate_input
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 

@@ -6,12 +6,13 @@ import subprocess
 
 import pytest
 
-from services.clips.veo import VeoClipMaker, clip_input, shot_durations, snap_duration
+from services.clips.veo import VeoClipMaker, clip_input
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.ffmpeg import probe
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.providers.catalogue import CATALOGUE
+from shared.providers.shots import shot_durations, snap_duration
 from shared.script import Scene, Script
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate
 

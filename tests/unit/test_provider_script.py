@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.script.llm import ReplicateScriptWriter
-from services.script.llm_inputs import script_input
-from services.script.llm_prompt import parse_script, script_prompt
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.providers.base import MemoryCheckpoints, never_cancelled
 from shared.providers.catalogue import CATALOGUE
 from shared.request import AdRequest
+from shared.scripting.llm import ReplicateScriptWriter
+from shared.scripting.llm_inputs import script_input
+from shared.scripting.llm_prompt import parse_script, script_prompt
 from tests.fakes.paid_call import first_run
 from tests.fakes.replicate_outputs import STYLE_DESCRIPTION
 from tests.fakes.replicate_server import FakeConfig, running_fake_replicate

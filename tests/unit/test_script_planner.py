@@ -6,12 +6,12 @@ from itertools import pairwise
 
 import pytest
 
-from services.script.planner import plan
-from services.script.scenes import ON_SCREEN_MAX_CHARS
-from services.script.statement_check import statement_problems
-from services.script.timeline import CALM_WORDS_PER_S
 from shared.provision import provision, shortest_ad_s
 from shared.request import AdRequest
+from shared.scripting.planner import plan
+from shared.scripting.scenes import ON_SCREEN_MAX_CHARS
+from shared.scripting.statement_check import statement_problems
+from shared.scripting.timeline import CALM_WORDS_PER_S
 from shared.statement import FAST_SPEED, MIN_WPM, normalise, spoken_words, text_layout
 
 SIDE_EFFECTS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.script.timeline import scene_durations, speech_window
+from shared.scripting.timeline import scene_durations, speech_window
 
 
 def test_durations_follow_the_weights_and_sum_exactly() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.script.copybook import Category
+from shared.scripting.copybook import Category
 
 ON_SCREEN_MAX_CHARS = 40
 

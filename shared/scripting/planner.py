@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from services.script.brief import BriefReading, read_brief
-from services.script.closing import Closing, closing_for
-from services.script.copybook import CATEGORIES, Category
-from services.script.scenes import (
+from shared.config import Settings
+from shared.providers.base import CancelCheck, Checkpoints, Drafted
+from shared.request import AdRequest
+from shared.script import NarrationSegment, Scene, Script
+from shared.scripting.brief import BriefReading, read_brief
+from shared.scripting.closing import Closing, closing_for
+from shared.scripting.copybook import CATEGORIES, Category
+from shared.scripting.scenes import (
     PHARMA_ROLES_BY_COUNT,
     ROLES_BY_COUNT,
     WEIGHTS,
@@ -17,11 +21,7 @@ from services.script.scenes import (
     on_screen,
     visual_prompt,
 )
-from services.script.timeline import longest_fitting, scene_durations, speech_window
-from shared.config import Settings
-from shared.providers.base import CancelCheck, Checkpoints, Drafted
-from shared.request import AdRequest
-from shared.script import NarrationSegment, Scene, Script
+from shared.scripting.timeline import longest_fitting, scene_durations, speech_window
 from shared.statement import normalise
 
 _SceneMaker = Callable[[int, str, float, str], Scene]

@@ -14,8 +14,15 @@ from typing import Any
 
 from replicate.client import Client
 
-from services.script.llm_inputs import script_input
-from services.script.llm_prompt import (
+from shared.config import Settings
+from shared.errors import PermanentError
+from shared.providers.base import CancelCheck, Checkpoints, Drafted
+from shared.providers.catalogue import Model, Usage
+from shared.providers.replicate_client import replicate_client
+from shared.providers.replicate_runner import PredictionState, run_prediction
+from shared.request import AdRequest
+from shared.scripting.llm_inputs import script_input
+from shared.scripting.llm_prompt import (
     STYLE_PROMPT,
     STYLE_SYSTEM_PROMPT,
     SYSTEM_PROMPT,
@@ -24,13 +31,6 @@ from services.script.llm_prompt import (
     script_prompt,
     with_style,
 )
-from shared.config import Settings
-from shared.errors import PermanentError
-from shared.providers.base import CancelCheck, Checkpoints, Drafted
-from shared.providers.catalogue import Model, Usage
-from shared.providers.replicate_client import replicate_client
-from shared.providers.replicate_runner import PredictionState, run_prediction
-from shared.request import AdRequest
 
 SCRIPT_ATTEMPTS = 3
 _DEADLINE_S = 300.0

@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.script.closing import closing_for
-from services.script.statement_check import statement_problems
 from shared.request import AdRequest
 from shared.script import Script
+from shared.scripting.closing import closing_for
+from shared.scripting.statement_check import statement_problems
 
 SYSTEM_PROMPT = (
     "You are a senior copywriter and director of TV and web advertising. You answer with one JSON object "
