@@ -232,7 +232,7 @@ async def test_a_failed_scene_names_itself_in_the_jobs_error(settings: Settings)
     assert failed.stage("clips").unit(2).status == "failed"
     assert failed.stage("clips").unit(2).error == "the video model refused the prompt"
     assert _count(events, "clips.completed") == 0
-    assert [e.payload.reason for e in events if e.event_type == "job.failed"] == [failed.error_reason]  # type: ignore[attr-defined]
+    assert [e.payload.reason for e in events if e.event_type == "job.failed"] == [failed.error_reason]
 
 
 async def test_in_a_chain_each_scene_starts_only_once_the_one_before_it_is_done(settings: Settings):
