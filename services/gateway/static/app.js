@@ -24,6 +24,16 @@ async function open(jobId, options = { focus: true }) {
 }
 
 const refreshJobs = () => loadJobs(currentJob(), open).catch(reportKeyProblem);
+const LIST_REFRESH_MS = 20_000;
+
+/** Other jobs move on too: re-read the list now and then, but never under the user's focus or a hidden tab. */
+function keepListFresh() {
+  setInterval(() => {
+    if (document.visibilityState === "visible" && apiKey() && !$("jobs-panel").contains(document.activeElement)) {
+      refreshJobs();
+    }
+  }, LIST_REFRESH_MS);
+}
 
 async function submitBrief(event) {
   event.preventDefault();
@@ -72,8 +82,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("retry").addEventListener("click", () => act("retry").then(refreshJobs));
   onJobChanged(updateRow);
   wireStoryboard(currentJob, async () => { await open(currentJob(), { focus: false }); await refreshJobs(); });
-  if (!apiKey()) $("key-status").textContent = "Paste your API key to see your jobs.";
+  $("key-status").textContent = apiKey() ? "Using the key saved in this browser." : "Paste your API key to see your jobs.";
   refreshJobs();
+  keepListFresh();
   const linked = /^#\/jobs\/([\w-]{1,64})$/.exec(location.hash);
   if (linked && apiKey()) open(linked[1], { focus: false });
 });

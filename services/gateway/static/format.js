@@ -25,3 +25,17 @@ export function el(tag, attributes = {}, ...children) {
   node.append(...children.filter((child) => child != null));
   return node;
 }
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What a version redid, in words: "re-rendered scene 2, re-spoke 1 narration line" (or only re-composed). */
+export function redoSummary(redo, tense = "past") {
+  if (!redo) return tense === "past" ? "everything made" : "everything";
+  const verbs = tense === "past" ? ["re-rendered", "re-spoke", "new music", "re-composed only, no paid video"]
+    : ["re-rendering", "re-speaking", "new music", "re-composing only, no paid video"];
+  const parts = [];
+  if (redo.scenes?.length) parts.push(`${verbs[0]} ${redo.scenes.length === 1 ? "scene" : "scenes"} ${redo.scenes.map((i) => i + 1).join(", ")}`);
+  if (redo.narration_segments?.length) parts.push(`${verbs[1]} ${plural(redo.narration_segments.length, "narration line")}`);
+  if (redo.music) parts.push(verbs[2]);
+  return parts.length ? parts.join(", ") : verbs[3];
+}

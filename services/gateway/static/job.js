@@ -2,7 +2,7 @@
 // and the compliance checklist as the job reaches them. The progress stream opens with a short-lived stream
 // token for this one job (EventSource cannot send the key in a header), and a fresh one when asked to reconnect.
 import { API, api } from "./api.js";
-import { el, money, statusLabel, when } from "./format.js";
+import { el, money, redoSummary, statusLabel, when } from "./format.js";
 import { costLine, stageName } from "./quote.js";
 import { hideStoryboard, renderStoryboard } from "./storyboard.js";
 import { hideCompliance, showCompliance } from "./compliance.js";
@@ -27,7 +27,7 @@ function stageItem(name, stage) {
   const word = STAGE_STATUS[stage.status] || statusLabel(stage.status);
   const detail = [word];
   if (stage.attempts > 1) detail.push(`attempt ${stage.attempts}`);
-  if (stage.elapsed_s != null) detail.push(`${stage.elapsed_s.toFixed(1)} s`);
+  if (stage.elapsed_s != null && stage.status !== "pending") detail.push(`${stage.elapsed_s.toFixed(1)} s`);
   return el("li", { "data-status": stage.status },
     el("span", { className: "dot", "aria-hidden": "true" }),
     el("span", { className: "stage-name", text: stageName(name) }),
@@ -76,18 +76,20 @@ function showResult(job) {
 }
 
 function versionFigure(version, job) {
-  const number = version.version ?? version.number;
+  const number = version.version;
   const outputs = version.outputs || {};
-  const url = outputs.video_url || version.video_url;
-  const caption = [`Version ${number}`];
-  if (number === job.version) caption.push("current");
-  if (version.cost_usd != null) caption.push(money(version.cost_usd));
-  if (version.status && version.status !== "completed") caption.push(statusLabel(version.status));
-  const media = url
-    ? el("video", { controls: true, preload: "metadata", playsinline: true, src: url, poster: outputs.thumbnail_url,
-      "aria-label": `Version ${number} of the ad` })
-    : el("div", { className: "video-placeholder", text: "Rendering…" });
-  return el("figure", { className: "version" }, media, el("figcaption", { text: caption.join(" · ") }));
+  const title = [`Version ${number}`];
+  if (number === job.version) title.push("current");
+  if (version.status !== "completed") title.push(statusLabel(version.status));
+  const media = outputs.video_url
+    ? el("video", { controls: true, preload: "metadata", playsinline: true, src: outputs.video_url,
+      poster: outputs.thumbnail_url, "aria-label": `Version ${number} of the ad` })
+    : el("div", { className: "video-placeholder", text: version.status === "completed" ? "No video" : "Rendering…" });
+  return el("figure", { className: "version" }, media,
+    el("figcaption", {},
+      el("strong", { text: title.join(" · ") }),
+      el("span", { className: "hint", text: ` ${money(version.cost_usd)} · ${redoSummary(version.redo)}` }),
+      outputs.video_download_url ? el("a", { href: outputs.video_download_url, text: `Download version ${number}` }) : null));
 }
 
 function showVersions(job) {
@@ -105,9 +107,19 @@ async function showStoryboard(jobId) {
   }
 }
 
+function nextStep(job) {
+  const banner = $("next-step");
+  banner.hidden = job.status !== "awaiting_approval";
+  if (banner.hidden) return;
+  const cost = job.estimate ? ` (estimate ${money(job.estimate.total_usd)})` : "";
+  banner.replaceChildren("Your storyboard is ready. Check each scene, edit what you like, then ",
+    el("a", { href: "#storyboard-title", text: "approve it to render the video" }), `${cost}.`);
+}
+
 /** What the job's status lets the user see and do now. */
 async function settle(job) {
   renderHead(job);
+  nextStep(job);
   renderProgress(job);
   showResult(job);
   showVersions(job);
@@ -150,6 +162,7 @@ export async function openJob(jobId, { focus = false } = {}) {
   stream = null;
   if (current !== jobId) {
     seen = { status: null, stages: {} };
+    $("job-notice").textContent = "";
     hideStoryboard();
     hideCompliance();
     $("result").hidden = true;

@@ -1,7 +1,7 @@
 // The storyboard as cards: keyframe, duration, on-screen text, narration lines and visual prompt per scene.
 // While a job awaits approval the edits are saved (PATCH) and approved; after completion they become a revision.
 import { api, idempotencyKey } from "./api.js";
-import { el, money, seconds, when } from "./format.js";
+import { el, money, redoSummary, seconds, when } from "./format.js";
 import { quoteTables } from "./quote.js";
 import { showErrors } from "./brief.js";
 
@@ -27,7 +27,7 @@ function keyframe(scene) {
 }
 
 function card(scene) {
-  const duration = el("input", { type: "number", min: "1", max: "60", step: "1", inputmode: "numeric" });
+  const duration = el("input", { type: "number", min: "1", max: "60", step: "any", inputmode: "decimal" });
   duration.value = scene.duration_s;
   const text = el("input", { maxlength: "120" });
   text.value = scene.on_screen_text || "";
@@ -136,7 +136,7 @@ async function approve(jobId, onChange) {
   if (!(await save(jobId))) return;
   try {
     await api(`/jobs/${jobId}/approve`, { method: "POST" });
-    $("storyboard-status").textContent = "Approved: rendering the video now.";
+    $("job-notice").textContent = "Approved: rendering the video now.";
     await onChange();
   } catch (error) {
     showErrors($("storyboard-errors"), error, locate);
@@ -144,14 +144,8 @@ async function approve(jobId, onChange) {
 }
 
 function redoText(result) {
-  const redo = result.redo || {};
-  const parts = [];
-  if (redo.scenes?.length) parts.push(`re-rendering scene${redo.scenes.length > 1 ? "s" : ""} ${redo.scenes.map((i) => i + 1).join(", ")}`);
-  if (redo.narration_segments?.length) parts.push(`re-speaking ${redo.narration_segments.length} narration line${redo.narration_segments.length > 1 ? "s" : ""}`);
-  if (redo.music) parts.push("new music");
-  if (!parts.length) parts.push("re-composing only, no paid video");
   const cost = result.estimate ? `, estimate ${money(result.estimate.total_usd)}` : "";
-  return `Version ${result.version}: ${parts.join(", ")}${cost}.`;
+  return `Version ${result.version}: ${redoSummary(result.redo, "present")}${cost}.`;
 }
 
 async function revise(jobId, onChange) {
@@ -165,7 +159,7 @@ async function revise(jobId, onChange) {
   const body = { scenes, ...(mood ? { music_mood: mood } : {}) };
   try {
     const result = await api(`/jobs/${jobId}/revisions`, { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey() } });
-    $("storyboard-status").textContent = redoText(result);
+    $("job-notice").textContent = redoText(result);
     await onChange();
   } catch (error) {
     showErrors($("storyboard-errors"), error, locate);
