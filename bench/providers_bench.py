@@ -32,7 +32,7 @@ from tests.harness.stack import RunningStack, start_stack
 from tools.local.demo import DEMO_BRIEF
 
 DEFAULTS = Settings()  # the default model of each stage
-IMAGE_MODEL = "google/nano-banana-pro"  # the keyframes' image model
+IMAGE_MODEL = DEFAULTS.image_model  # the keyframes' image model
 LATENCIES_S = {
     DEFAULTS.script_model: 2.0, DEFAULTS.video_model: 9.0, DEFAULTS.music_model: 6.0, DEFAULTS.narration_model: 1.0,
     IMAGE_MODEL: 3.0,

@@ -133,14 +133,15 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="clips",
-        consumes=("script.completed", "scene.requested", "scene.completed"),
+        # Opened by the keyframes (each scene runs between two of them), then one message per scene.
+        consumes=("keyframes.completed", "scene.requested", "scene.completed"),
         publishes=("clips.completed", "scene.requested", "scene.completed"),
         visibility_timeout_s=120,
         max_receive_count=4,
         concurrency=1,
         # One scene per attempt: up to two Veo generations of ten minutes each, the heartbeat keeps the message.
         attempt_timeout_s=1500,
-        requires=("script",),
+        requires=("script", "keyframes"),
         progress_weight=45,
         units=Units("scene"),
     ),
@@ -157,14 +158,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="composer",
-        # keyframes: until clips are made from the keyframes, the composer also waits for them itself.
-        consumes=(
-            "keyframes.completed",
-            "narration.completed",
-            "narration.skipped",
-            "clips.completed",
-            "music.completed",
-        ),
+        consumes=("narration.completed", "narration.skipped", "clips.completed", "music.completed"),
         publishes=("job.completed",),
         visibility_timeout_s=120,
         max_receive_count=4,

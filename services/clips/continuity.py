@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.clips.frames import extract_last_frame
-from shared.events import SceneCompletedPayload
+from shared.events import KeyframesCompletedPayload, SceneCompletedPayload
 from shared.stage import StageContext
 
 
@@ -34,7 +34,8 @@ def _digest(path: Path | None) -> str:
 
 def keyframe_keys(ctx: StageContext) -> list[str]:
     """The keyframes stage's boundary stills (N+1 for N scenes; one in chain mode), when it made any."""
-    return []  # no keyframes stage yet: every scene renders without them
+    made = ctx.output_if("keyframes", KeyframesCompletedPayload)
+    return list(made.keyframe_keys) if made is not None else []
 
 
 async def scene_frames(ctx: StageContext, index: int) -> Frames:

@@ -58,8 +58,9 @@ def build_handler(settings: Settings, maker: ClipMaker) -> UnitsHandler:
         await ctx.raise_if_cancelled()
         clip = ctx.workdir / f"{name}.mp4"
         rendered = await maker.make_clip(
-            scene, script, start_frame=frames.start, out=clip, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled
-        )
+            scene, script, start_frame=frames.start, end_frame=frames.end, out=clip,
+            checkpoints=ctx.checkpoints, cancelled=ctx.cancelled,
+        )  # fmt: skip
         thumbnail = await extract_thumbnail(clip, ctx.workdir / f"{name}.jpg", at_s=scene.duration_s / 2)
         await ctx.storage.upload_file(thumbnail, thumbnail_key)
         await ctx.storage.upload_file(clip, clip_key)  # last: a stored clip means a finished scene

@@ -9,6 +9,7 @@ from shared.events import (
     ClipsCompletedPayload,
     Event,
     JobCompletedPayload,
+    KeyframesCompletedPayload,
     MusicCompletedPayload,
     NarrationCompletedPayload,
     SceneCompletedPayload,
@@ -27,6 +28,14 @@ async def script(event: Event, ctx: StageContext) -> StageResult:
         ScriptCompletedPayload(
             script_key=_key(ctx, "script/script.json"), duration_s=30, scene_count=4, needs_narration=True
         ),
+    )
+
+
+async def keyframes(event: Event, ctx: StageContext) -> StageResult:
+    keys = [_key(ctx, f"keyframes/kf-{k:02d}.png") for k in range(3)]  # two scenes: three boundaries
+    return StageResult(
+        "keyframes.completed",
+        KeyframesCompletedPayload(hero_key=_key(ctx, "keyframes/hero.png"), keyframe_keys=keys),
     )
 
 
@@ -70,6 +79,7 @@ async def composer(event: Event, ctx: StageContext) -> StageResult:
 
 HANDLERS: dict[str, Handler | UnitsHandler] = {
     "script": script,
+    "keyframes": keyframes,
     "narration": narration,
     "clips": clips,
     "music": music,

@@ -70,5 +70,11 @@ async def test_the_pass_through_chain_publishes_every_stage_event_once_in_order(
         types = [e.event_type for e in seen]
         assert types[:2] == ["job.submitted", "script.completed"]
         assert types[-1] == "job.completed"
-        assert sorted(types[2:5]) == ["clips.completed", "music.completed", "narration.completed"]
-        assert len({e.event_id for e in seen}) == len(seen) == 6
+        assert sorted(types[2:6]) == [
+            "clips.completed",
+            "keyframes.completed",
+            "music.completed",
+            "narration.completed",
+        ]
+        assert types.index("keyframes.completed") < types.index("clips.completed")  # clips run between keyframes
+        assert len({e.event_id for e in seen}) == len(seen) == 7

@@ -20,6 +20,7 @@ from shared.errors import PermanentError
 from shared.events import (
     ClipsCompletedPayload,
     Event,
+    KeyframesCompletedPayload,
     SceneCompletedPayload,
     ScriptCompletedPayload,
     make_event,
@@ -65,13 +66,19 @@ class Scenes:
 
 
 async def _script_done(h: Harness, job: Job) -> Event:
-    """The job's script stage as done, its completion recorded and published (what wakes the clips stage)."""
-    payload = ScriptCompletedPayload(script_key="s.json", duration_s=12, scene_count=6, needs_narration=True)
-    event = make_event("script.completed", job_id=job.job_id, user_id=job.user_id, payload=payload)
-    assert (await h.conn.ledger.claim_stage(job.job_id, "script", owner="test", lease_s=30)).granted
-    await h.conn.ledger.complete_stage(
-        job.job_id, "script", owner="test", event_json=event.model_dump_json(), cost_usd=0
-    )
+    """The job's script and keyframes stages as done, recorded, and `keyframes.completed` published
+    (what opens the clips stage)."""
+    script = ScriptCompletedPayload(script_key="s.json", duration_s=12, scene_count=6, needs_narration=True)
+    keyframes = KeyframesCompletedPayload(hero_key="hero.png", keyframe_keys=[])
+    for name, event_type, payload in (
+        ("script", "script.completed", script),
+        ("keyframes", "keyframes.completed", keyframes),
+    ):
+        event = make_event(event_type, job_id=job.job_id, user_id=job.user_id, payload=payload)
+        assert (await h.conn.ledger.claim_stage(job.job_id, name, owner="test", lease_s=30)).granted
+        await h.conn.ledger.complete_stage(
+            job.job_id, name, owner="test", event_json=event.model_dump_json(), cost_usd=0
+        )
     await h.conn.bus.publish(event)
     return event
 
@@ -148,7 +155,7 @@ async def test_duplicated_scene_completions_never_publish_clips_completed_twice(
 async def _all_scenes_done_but_not_joined(h: Harness, job: Job, count: int) -> list[Event]:
     """Through the ledger alone: the stage opened, every scene claimed and finished, the join still to come."""
     assert await h.conn.ledger.units.open(
-        job.job_id, "clips", units=count, sequential=False, requires=("script",), job_status="running"
+        job.job_id, "clips", units=count, sequential=False, requires=("script", "keyframes"), job_status="running"
     )
     finished = []
     for index in range(count):

@@ -9,7 +9,13 @@ from services.clips import continuity
 from services.clips import handler as clips_handler
 from shared.config import Settings
 from shared.errors import JobCancelled, PermanentError
-from shared.events import SceneCompletedPayload, ScriptCompletedPayload, dump_event, make_event
+from shared.events import (
+    KeyframesCompletedPayload,
+    SceneCompletedPayload,
+    ScriptCompletedPayload,
+    dump_event,
+    make_event,
+)
 from shared.job import Job, StageState
 from shared.providers.base import MemoryCheckpoints, Rendered
 from shared.request import AdRequest
@@ -25,9 +31,11 @@ SCRIPT_KEY = asset_key("u1", "j1", "script", "script.json")
 class FakeClipMaker:
     name: str = "fake"
     calls: list[tuple[int, Path | None]] = field(default_factory=list)
+    end_frames: list[Path | None] = field(default_factory=list)
 
-    async def make_clip(self, scene, script, *, start_frame, out, checkpoints, cancelled):
+    async def make_clip(self, scene, script, *, start_frame, out, checkpoints, cancelled, end_frame=None):
         self.calls.append((scene.index, start_frame))
+        self.end_frames.append(end_frame)
         out.write_bytes(f"clip {scene.index} from {start_frame.read_text() if start_frame else 'nothing'}".encode())
         return Rendered(duration_s=scene.duration_s, cost_usd=0.5)
 
@@ -47,8 +55,21 @@ def _scene_done(index: int) -> StageState:
     return StageState(status="succeeded", event=dump_event(event))
 
 
+def _keyframes_done(keys: list[str]) -> StageState:
+    payload = KeyframesCompletedPayload(hero_key="kf/hero.png", keyframe_keys=keys)
+    return StageState(
+        status="succeeded",
+        event=dump_event(make_event("keyframes.completed", job_id="j1", user_id="u1", payload=payload)),
+    )
+
+
 def _context(
-    tmp_path: Path, storage: MemoryStorage, *, continuity_mode: str = "keyframes", done: tuple[int, ...] = ()
+    tmp_path: Path,
+    storage: MemoryStorage,
+    *,
+    continuity_mode: str = "keyframes",
+    done: tuple[int, ...] = (),
+    keyframes: list[str] | None = None,
 ) -> StageContext:
     event = make_event(
         "script.completed", job_id="j1", user_id="u1",
@@ -60,6 +81,7 @@ def _context(
         request=AdRequest(brief="An allergy relief spot", continuity=continuity_mode),  # type: ignore[arg-type]
         stages={
             "script": StageState(status="succeeded", event=dump_event(event)),
+            **({"keyframes": _keyframes_done(keyframes)} if keyframes is not None else {}),
             "clips": StageState(status="running", scenes=scenes, sequential=continuity_mode == "chain"),
         },
         created_at="2025-01-01T00:00:00Z", updated_at="2025-01-01T00:00:00Z",
@@ -129,6 +151,35 @@ async def test_with_keyframes_every_scene_renders_on_its_own_without_waiting_for
     for index in (2, 0, 1):  # any order: no scene reads another
         await _handler(maker).run(index, _context(tmp_path, storage))
     assert sorted(maker.calls, key=lambda call: call[0]) == [(0, None), (1, None), (2, None)]
+
+
+async def test_with_keyframes_scene_k_runs_from_keyframe_k_to_keyframe_k_plus_one(tmp_path, maker):
+    storage = _storage()
+    keys = [f"kf/kf-{k:02d}.png" for k in range(4)]
+    for k, key in enumerate(keys):
+        storage.objects[key] = f"keyframe {k}".encode()
+
+    for index in (1, 2):
+        await _handler(maker).run(index, _context(tmp_path, storage, keyframes=keys))
+
+    starts = [frame.read_bytes() for _, frame in maker.calls if frame is not None]
+    ends = [frame.read_bytes() for frame in maker.end_frames if frame is not None]
+    assert starts == [b"keyframe 1", b"keyframe 2"]
+    assert ends == [b"keyframe 2", b"keyframe 3"]  # scene 1 closes on the frame scene 2 opens on
+
+
+async def test_a_changed_keyframe_is_a_new_address_and_the_same_keyframes_reuse_the_clip(tmp_path, maker):
+    storage = _storage()
+    keys = ["kf/a.png", "kf/b.png", "kf/c.png", "kf/d.png"]
+    storage.objects.update({key: key.encode() for key in keys})
+    first = await _handler(maker).run(0, _context(tmp_path, storage, keyframes=keys))
+    again = await _handler(maker).run(0, _context(tmp_path, storage, keyframes=keys))
+    storage.objects["kf/b.png"] = b"a new closing frame"
+    changed = await _handler(maker).run(0, _context(tmp_path, storage, keyframes=keys))
+
+    assert first.payload == again.payload
+    assert changed.payload.clip_key != first.payload.clip_key  # type: ignore[attr-defined]
+    assert len(maker.calls) == 2
 
 
 async def test_a_scene_is_stored_under_its_content_address_and_announced_with_its_cost(tmp_path, maker):
