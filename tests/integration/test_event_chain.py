@@ -16,7 +16,7 @@ from tests.integration.passthrough import HANDLERS
 pytestmark = pytest.mark.integration
 
 
-async def test_script_completed_reaches_only_the_narration_clips_and_music_queues(settings: Settings):
+async def test_script_completed_reaches_only_the_keyframes_narration_and_music_queues(settings: Settings):
     async with harness(isolated_settings(settings)) as h:
         job = await h.new_job()
         payload = ScriptCompletedPayload(script_key="k", duration_s=30, scene_count=4, needs_narration=True)
@@ -25,10 +25,10 @@ async def test_script_completed_reaches_only_the_narration_clips_and_music_queue
             make_event("script.completed", job_id=job.job_id, user_id=job.user_id, payload=payload)
         )
 
-        for name in ("narration", "clips", "music"):
+        for name in ("keyframes", "narration", "music"):
             queue = await h.stage_queue(name)
             await eventually(partial(_has, h, queue, 1))
-        for name in ("script", "composer", "notifier"):
+        for name in ("script", "clips", "composer", "notifier"):  # clips wait for the keyframes
             assert await h.depth(await h.stage_queue(name)) == (0, 0), name
 
 
