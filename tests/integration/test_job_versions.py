@@ -52,7 +52,7 @@ async def _finish(h: Harness, job: Job, *, cost_per_stage: float = 0.5) -> Job:
 def _payload(stage_name: str) -> dict[str, object] | None:
     payloads: dict[str, dict[str, object]] = {
         "script": {"script_key": "s.json", "duration_s": 30, "scene_count": 3, "needs_narration": True},
-        "keyframes": {"hero_key": "hero.png", "keyframe_keys": ["k0.png", "k1.png", "k2.png", "k3.png"]},
+        "keyframes": {"hero_key": "h.png", "keyframe_keys": ["k0.png"], "continuity": "chain"},
         "narration": {"audio_key": "n.mp3", "timings_key": "t.json", "duration_s": 30},
         "clips": {"clip_keys": ["c0"], "duration_s": 30},
         "music": {"audio_key": "m.mp3", "duration_s": 30},
