@@ -1,5 +1,5 @@
-"""`pharmagen`: submit a brief and watch it, revise a finished ad, list, show, cancel and retry jobs — over the
-gateway's HTTP API."""
+"""`pharmagen`: submit a brief and watch it, revise a finished ad, upload a product photo, logo or font, list,
+show, cancel and retry jobs — over the gateway's HTTP API."""
 
 from __future__ import annotations
 
@@ -170,6 +170,43 @@ def revise(
         target = out / f"{job_id}-v{job['version']}.mp4"
         _download(job["outputs"]["video_url"], target)
         console.print(f"[green]done[/green] {target} (this version cost ${job['cost_usd']:.2f})")
+
+
+UPLOAD_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+                ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf"}  # fmt: skip
+CHECK_WAIT_S = 30.0
+
+
+@app.command()
+def upload(
+    path: Path,
+    *,
+    kind: Annotated[str, typer.Option(help="product_photo, logo or font")],
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Upload a product photo, logo or font; prints its asset id once the check passed (for product_photos and
+    brand_kit in a request)."""
+    data = path.read_bytes()
+    content_type = UPLOAD_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    with _client(url, api_key) as client:
+        body = {"kind": kind, "content_type": content_type, "size_bytes": len(data)}
+        created = _checked(client.post("/assets", json=body))
+        form = created["upload"]
+        posted = httpx.post(form["url"], data=form["fields"], files={"file": (path.name, data, content_type)},
+                            timeout=120)  # fmt: skip
+        if posted.is_error:
+            console.print(f"[red]the upload was refused ({posted.status_code})[/red]")
+            raise typer.Exit(1)
+        deadline = time.monotonic() + CHECK_WAIT_S
+        asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+        while asset["status"] == "pending" and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+            asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+    if asset["status"] != "ready":
+        console.print(f"[red]{asset['status']}: {asset.get('reason') or 'not checked yet'}[/red]")
+        raise typer.Exit(1)
+    console.print(asset["asset_id"])
 
 
 @jobs_app.command("list")
