@@ -103,6 +103,7 @@ class VersionView(BaseModel):
     finished_at: float | None = None
     cost_usd: float
     redo: Redo | None = None  # None for version 1: everything was made
+    estimate: Quote | None = None  # a revision's quote for what it redoes (version 1's is the job's `estimate`)
     outputs: JobOutputs | None = None
     compliance_url: str | None = None  # this version's full compliance report (API path)
 

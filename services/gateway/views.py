@@ -69,6 +69,7 @@ async def version_views(job: Job, storage: Storage, ttl_s: int) -> list[VersionV
                 finished_at=record.finished_at,
                 cost_usd=round(record.cost_usd, 6),
                 redo=record.redo,
+                estimate=record.estimate,
                 outputs=await _presigned(record.outputs, storage, ttl_s, name=name) if finished else None,
                 compliance_url=(
                     f"{links_for(job.job_id).compliance}?version={record.version}"
