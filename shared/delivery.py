@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,21 @@ from shared.asset_tags import mark_failed_assets
 from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
-from shared.events import Event, JobCompletedPayload, PoisonMessage, make_event, parse_event
+from shared.events import (
+    Event,
+    JobAwaitingApprovalPayload,
+    JobCompletedPayload,
+    PoisonMessage,
+    make_event,
+    parse_event,
+)
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
 from shared.queue import Message, Queue
 from shared.refusal import Ack, DeadLetter, Defer, LeaseFacts, decide
 from shared.stage import Handler, SideHandler, StageContext, StageResult, stage_context
-from shared.topology import Stage
+from shared.topology import AWAITING_APPROVAL_EVENT, PRE_GATE_STAGES, Stage
 
 
 class Delivery:
@@ -70,6 +78,7 @@ class Delivery:
             lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            after_approval=self.stage.after_approval,
         )
         if claim.granted and claim.job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -94,6 +103,8 @@ class Delivery:
             case Ack(reason, republish):
                 if republish is not None:
                     await self.conn.bus.publish(republish)
+                if reason == "duplicate" and claim.job is not None:
+                    await self._await_approval_if_due(claim.job, log)  # heals a crash before the gate was reached
                 if reason == "duplicate":
                     log.info("stage.duplicate_republished", republished=republish is not None)
                 else:
@@ -148,6 +159,33 @@ class Delivery:
         await self.conn.bus.publish(event)
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
         METRICS.stage_succeeded(self.stage.name, elapsed_s)
+        await self._await_approval_if_due(job, log)
+
+    async def _await_approval_if_due(self, job: Job, log: Any) -> None:
+        """A review job whose work before the gate is all done now awaits approval, announced to its webhook.
+
+        The ledger decides (one conditional write: gate closed, every stage before it done), so of the stages
+        finishing last only one moves the job, and a stage after the gate never does.
+        """
+        if not job.gate_closed or self.stage not in PRE_GATE_STAGES:
+            return
+        waiting = await self.conn.ledger.gate.reach(job.job_id, tuple(s.name for s in PRE_GATE_STAGES))
+        if waiting is None:
+            return
+        expires = datetime.fromtimestamp(
+            (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
+        )
+        await self.conn.bus.publish(
+            make_event(
+                AWAITING_APPROVAL_EVENT,
+                job_id=job.job_id,
+                user_id=job.user_id,
+                payload=JobAwaitingApprovalPayload(expires_at=expires),
+                correlation_id=job.correlation_id,
+                generation=job.generation,
+            )
+        )
+        log.info("job.awaiting_approval", expires_at=expires.isoformat())
 
     async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
         """The stage declared to complete the job hands over the job's outputs with its outcome."""

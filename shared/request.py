@@ -68,6 +68,9 @@ class AdRequest(BaseModel):
     music_mood: str | None = Field(default=None, min_length=2, max_length=60)
     loudness_lufs: float = Field(default=-24.0, ge=-31.0, le=-10.0)
     webhook_url: HttpUrl | None = None
+    # Stop after the script (and keyframes) for the user to review, edit and approve the storyboard before
+    # anything else is paid for.
+    review: bool = False
     # Last, so its check sees the statement, the provision and the frame it must fit.
     duration_s: int = Field(default=30, ge=8, le=MAX_DURATION_S)
 

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.job import DONE_STAGE_STATUSES, Job
-from shared.ledger.expressions import HELD_BY_OWNER, Expression
+from shared.ledger.expressions import GATE_NOT_CLOSED, HELD_BY_OWNER, Expression
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
-ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed"]
+ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed", "gated"]
 
+# A review job awaiting approval may still redo work before its gate (keyframes after a storyboard edit).
 _CLAIMABLE = (
-    "#status IN (:queued, :running, :composing)"
+    "#status IN (:queued, :running, :awaiting_approval, :composing)"
     " AND (#st.#s.#status = :pending OR (#st.#s.#status = :running AND #st.#s.lease_expires_at < :now))"
 )
 _TAKE = (
@@ -45,13 +46,17 @@ class Claim:
 
 
 @functools.cache
-def claim_expression(required: int) -> Expression:
-    """The claim of a stage that requires `required` other stages (`#r0`…) to be done first."""
+def claim_expression(required: int, after_approval: bool = False) -> Expression:
+    """The claim of a stage that requires `required` other stages (`#r0`…) to be done first; a stage released
+    only by approval is refused while the job's gate is closed."""
     ready = "".join(f" AND #st.#r{i}.#status IN (:succeeded, :skipped)" for i in range(required))
-    return Expression(_TAKE, _CLAIMABLE + ready)
+    gate = f" AND {GATE_NOT_CLOSED}" if after_approval else ""
+    return Expression(_TAKE, _CLAIMABLE + ready + gate)
 
 
-def refusal(job: Job | None, stage_name: str, requires: tuple[str, ...], now: float) -> Claim:
+def refusal(
+    job: Job | None, stage_name: str, requires: tuple[str, ...], now: float, *, after_approval: bool = False
+) -> Claim:
     """Why a claim the ledger refused was refused, read from the job as it is now."""
     if job is None:
         return Claim("missing", None)
@@ -62,6 +67,8 @@ def refusal(job: Job | None, stage_name: str, requires: tuple[str, ...], now: fl
         return Claim("ended", job)
     if state.status == "failed":
         return Claim("failed", job)
+    if after_approval and job.gate_closed:
+        return Claim("gated", job)  # approval re-publishes what wakes this stage
     if state.status == "running" and (state.lease_expires_at or 0) >= now:
         return Claim("busy", job)
     if any(job.stage(name).status not in DONE_STAGE_STATUSES for name in requires):
@@ -74,7 +81,15 @@ class Claims:
         self._table = table
 
     async def claim(
-        self, job_id: str, stage_name: str, *, requires: tuple[str, ...], job_status: str, owner: str, lease_s: float
+        self,
+        job_id: str,
+        stage_name: str,
+        *,
+        requires: tuple[str, ...],
+        job_status: str,
+        owner: str,
+        lease_s: float,
+        after_approval: bool = False,
     ) -> Claim:
         """Claims the stage for `owner`; when refused, says why (done, busy elsewhere, not ready, job ended)."""
         now = time.time()
@@ -87,10 +102,10 @@ class Claims:
             ":updated": now_iso(),
             ":job_status": job_status,
         }
-        job = await self._table.update(job_id, claim_expression(len(requires)), names, values)
+        job = await self._table.update(job_id, claim_expression(len(requires), after_approval), names, values)
         if job is not None:
             return Claim("resumed" if job.stage(stage_name).attempts > 1 else "claimed", job)
-        return refusal(await self._table.get_job(job_id), stage_name, requires, now)
+        return refusal(await self._table.get_job(job_id), stage_name, requires, now, after_approval=after_approval)
 
     async def extend_lease(self, job_id: str, stage_name: str, *, owner: str, lease_s: float) -> bool:
         values = {":lease": time.time() + lease_s, ":owner": owner}
