@@ -1,6 +1,6 @@
 """The notifier's handler: tells a job's `webhook_url` it completed, failed, was cancelled, or awaits approval.
 
-Consumes job.completed / job.failed / job.cancelled / job.awaiting_approval. Each POST is signed with the job owner's own
+Consumes job.completed / job.failed / job.cancelled / job.awaiting_approval. Each POST is signed with the owner's
 secret by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`; the
 `standardwebhooks` package, `webhook_signing`), so receivers verify with a library they already have.
 Delivery is `webhook` (SSRF policy again, pinned address, capped answer, deadline); a few retries
