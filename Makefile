@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium tesseract-ocr
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps run up test lint format test-unit test-integration test-e2e bench chaos topology tf-validate tf-emulator checkov clean run-fakes
+.PHONY: help setup system-deps run up test lint format test-unit test-integration test-e2e screenshots bench chaos topology tf-validate tf-emulator checkov clean run-fakes
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,6 +70,9 @@ test-integration: setup ## tests against the moto emulator over HTTP
 
 test-e2e: setup ## the whole stack as processes, browser included
 	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
+
+screenshots: setup ## the web page at 390 px and 1440 px, from the browser tests on the whole stack, into docs/screenshots
+	PHARMAGEN_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -m browser tests/e2e/test_browser.py $(PYTEST_ARGS)
 
 bench: setup ## benchmarks: ratios measured side by side (not part of the test suite)
 	$(BIN)/python -m bench.hop_latency

@@ -79,6 +79,7 @@ class Delivery:
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
             after_approval=self.stage.after_approval,
+            version=event.version,
         )
         if claim.granted and claim.job is not None:
             with METRICS.in_flight(self.stage.name):
@@ -141,6 +142,7 @@ class Delivery:
             payload=result.payload,
             correlation_id=job.correlation_id,
             generation=job.generation,
+            version=job.version,
         )
         if self.stage.completes_job:
             recorded = await self._complete_job(job, result, event)
@@ -183,6 +185,7 @@ class Delivery:
                 payload=JobAwaitingApprovalPayload(expires_at=expires),
                 correlation_id=job.correlation_id,
                 generation=job.generation,
+                version=job.version,
             )
         )
         log.info("job.awaiting_approval", expires_at=expires.isoformat())
@@ -215,6 +218,7 @@ class Delivery:
                     payload={"stage": self.stage.name, "reason": reason},
                     correlation_id=job.correlation_id,
                     generation=job.generation,
+                    version=job.version,
                 )
             )
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired

@@ -4,6 +4,8 @@ Events are past-tense facts. What a stage cost is not in its event: the ledger r
 per stage (`StageResult.cost_usd`). `event_type` is both the pydantic discriminator and the SNS
 message attribute that filter policies route on. Payloads carry S3 keys, never media.
 Add fields, never rename them. A body that does not parse is a `PoisonMessage`.
+`version` is the job's version the event belongs to (a revision makes the next one); a body from
+before versions existed parses as version 1.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ class _Envelope(BaseModel):
     occurred_at: datetime
     schema_version: Literal[1] = SCHEMA_VERSION
     correlation_id: str
+    version: int = Field(default=1, ge=1)
 
 
 class JobSubmitted(_Envelope):
@@ -186,12 +189,14 @@ EVENT_CLASSES: dict[str, type[_Envelope]] = {
 }
 
 
-def event_id_for(job_id: str, event_type: str, generation: int = 0) -> str:
+def event_id_for(job_id: str, event_type: str, generation: int = 0, version: int = 1) -> str:
     """Deterministic id: the same outcome of the same job gives the same id, so duplicates are recognisable.
 
-    `generation` grows when a failed job is retried, so the retried run's events are new facts.
+    `generation` grows when a failed job is retried, so the retried run's events are new facts; so are a
+    later version's (a revision). Version 1 keeps the id it always had.
     """
-    return f"{job_id}:{event_type}:{generation}"
+    base = f"{job_id}:{event_type}:{generation}"
+    return base if version == 1 else f"{base}:v{version}"
 
 
 def make_event(
@@ -202,14 +207,16 @@ def make_event(
     payload: BaseModel | dict[str, Any] | None = None,
     correlation_id: str | None = None,
     generation: int = 0,
+    version: int = 1,
 ) -> Event:
     cls = EVENT_CLASSES[event_type]
     fields: dict[str, Any] = {
-        "event_id": event_id_for(job_id, event_type, generation),
+        "event_id": event_id_for(job_id, event_type, generation, version),
         "job_id": job_id,
         "user_id": user_id,
         "occurred_at": datetime.now(UTC),
         "correlation_id": correlation_id or job_id,
+        "version": version,
     }
     if payload is not None:
         fields["payload"] = payload

@@ -16,6 +16,7 @@ from shared.events import Event, parse_event
 from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES
+from shared.versions import VersionRecord
 
 JobStatus = Literal["queued", "running", "awaiting_approval", "composing", "completed", "failed", "cancelled"]
 Gate = Literal["closed", "open"]
@@ -70,6 +71,9 @@ class Job(BaseModel):
     finished_at: float | None = None
     idempotency_key: str | None = None
     request_hash: str | None = None
+    # The current version (a revision after completion makes the next); `cost_usd` and `outputs` are its own.
+    version: int = Field(default=1, ge=1)
+    versions: dict[str, VersionRecord] = Field(default_factory=dict)
     estimate: Quote | None = None  # the quote at submit (the API's `estimate`)
     # A review job's gate: "closed" until its storyboard is approved (then "open"); None for other jobs.
     gate: Gate | None = None
@@ -93,6 +97,23 @@ class Job(BaseModel):
         total = sum(s.progress_weight for s in JOB_STAGES)
         done = sum(s.progress_weight for s in JOB_STAGES if self.stages.get(s.name, StageState()).done)
         return min(99, round(100 * done / total)) if total else 0
+
+    def version_records(self) -> list[VersionRecord]:
+        """Every version, oldest first; the current one with the job's own status, outputs and cost."""
+        records = []
+        for number in range(1, self.version + 1):
+            stored = self.versions.get(str(number)) or VersionRecord(version=number, created_at=self.created_at)
+            if number == self.version:
+                stored = stored.model_copy(
+                    update={
+                        "status": self.status,
+                        "finished_at": self.finished_at,
+                        "outputs": dict(self.outputs),
+                        "cost_usd": self.cost_usd,
+                    }
+                )
+            records.append(stored)
+        return records
 
     def stage(self, name: str) -> StageState:
         return self.stages.get(name, StageState())

@@ -37,6 +37,7 @@ def submitted_event(job: Job) -> Event:
         user_id=job.user_id,
         correlation_id=job.correlation_id,
         generation=job.generation,
+        version=job.version,
     )
 
 
@@ -92,6 +93,7 @@ async def expire_unapproved(ledger: Ledger, bus: Bus, *, expiry_s: float) -> int
                     user_id=job.user_id,
                     correlation_id=job.correlation_id,
                     generation=job.generation,
+                    version=job.version,
                 )
             )
             structlog.get_logger().info("review.expired", job_id=job.job_id, waited_s=round(time.time() - cutoff))

@@ -43,6 +43,7 @@ def restart_events(job: Job, *, except_stage: str | None = None) -> list[Event]:
                 user_id=job.user_id,
                 correlation_id=job.correlation_id or job.job_id,
                 generation=job.generation,
+                version=job.version,
             )
             events.setdefault(submitted.event_id, submitted)
         for event in _upstream_events(job, stage):

@@ -5,6 +5,8 @@
   The owner may have died holding this very message, whose visibility runs out a moment before
   the lease does: acking it would lose the job;
 - `done`: re-publish the stored completion event (a lost publish is repaired) and ack;
+- `stale` (a delivery for an older version of the job than its current one, which a revision replaced):
+  ack and drop it, never re-publish: the stage's record and stored event belong to the newer version;
 - anything else (busy with a live owner, not ready, ended, failed): ack, the work is elsewhere.
 """
 

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
+from shared.assets import MAX_PRODUCT_PHOTOS
+from shared.brand_kit import AssetId, BrandKit
 from shared.provision import provision, shortest_ad_s, too_short_message
 from shared.statement import text_layout
 
@@ -68,6 +70,9 @@ class AdRequest(BaseModel):
     music_mood: str | None = Field(default=None, min_length=2, max_length=60)
     loudness_lufs: float = Field(default=-24.0, ge=-31.0, le=-10.0)
     webhook_url: HttpUrl | None = None
+    # The user's uploads (POST /api/v1/assets): photos the keyframes take as references, and the brand kit.
+    product_photos: list[AssetId] = Field(default_factory=list, max_length=MAX_PRODUCT_PHOTOS)
+    brand_kit: BrandKit | None = None
     # Stop after the script (and keyframes) for the user to review, edit and approve the storyboard before
     # anything else is paid for.
     review: bool = False
@@ -100,6 +105,13 @@ class AdRequest(BaseModel):
             if url.scheme != "https":
                 raise ValueError("style reference URLs must use https")
         return urls
+
+    @field_validator("product_photos")
+    @classmethod
+    def _distinct_photos(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("product_photos names the same photo twice")
+        return ids
 
     @field_validator("side_effects", "prescribing_info_url", "phone")
     @classmethod

@@ -1,6 +1,8 @@
 """Job assets in S3: the key layout, streaming upload and download, presigned GET URLs.
 
-Layout: `users/{user_id}/jobs/{job_id}/{kind}/{name}`, kind one of `ASSET_KINDS`.
+Layout: `users/{user_id}/jobs/{job_id}/{kind}/{name}`, kind one of `ASSET_KINDS`. What belongs to one
+version of a job (its script, mixes and final outputs) lives under `…/jobs/{job_id}/v{n}/{kind}/{name}`
+from version 2 on; version 1 keeps the plain layout, so nothing stored before versions moves.
 The bucket is private; the video is served by short-lived presigned URLs.
 """
 
@@ -21,10 +23,14 @@ def job_prefix(user_id: str, job_id: str) -> str:
     return f"users/{user_id}/jobs/{job_id}/"
 
 
-def asset_key(user_id: str, job_id: str, kind: AssetKind, name: str) -> str:
+def asset_key(user_id: str, job_id: str, kind: AssetKind, name: str, *, version: int = 1) -> str:
+    """The key of one asset; `version` > 1 puts it under that version's own prefix."""
     if "/" in name or name in {"", ".", ".."}:
         raise ValueError(f"asset name must be a plain file name, got {name!r}")
-    return f"{job_prefix(user_id, job_id)}{kind}/{name}"
+    if version < 1:
+        raise ValueError(f"versions start at 1, got {version}")
+    scope = "" if version == 1 else f"v{version}/"
+    return f"{job_prefix(user_id, job_id)}{scope}{kind}/{name}"
 
 
 def content_type_for(name: str) -> str:
@@ -67,8 +73,10 @@ class Storage:
             await self._s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload["UploadId"])
             raise
 
-    async def upload_bytes(self, data: bytes, key: str) -> None:
-        await self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type_for(key))
+    async def upload_bytes(self, data: bytes, key: str, *, content_type: str | None = None) -> None:
+        await self._s3.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type or content_type_for(key)
+        )
 
     async def download_file(self, key: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +92,30 @@ class Storage:
         async with response["Body"] as stream:
             data: bytes = await stream.read()
         return data
+
+    async def size_of(self, key: str) -> int | None:
+        """The object's size in bytes, or None when there is no such object."""
+        try:
+            head = await self._s3.head_object(Bucket=self.bucket, Key=key)
+        except self._s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        size: int = head["ContentLength"]
+        return size
+
+    async def presign_post(
+        self, key: str, *, content_type: str, max_bytes: int, ttl_s: int
+    ) -> tuple[str, dict[str, str]]:
+        """A browser-style upload form for exactly `key`: S3 refuses another content type or a larger body."""
+        form = await self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=ttl_s,
+        )
+        return str(form["url"]), {k: str(v) for k, v in form["fields"].items()}
 
     async def exists(self, key: str) -> bool:
         try:

@@ -43,7 +43,7 @@ async def check_and_store(
 ) -> tuple[ComplianceReport, str]:
     """The report, stored (also when it fails an enforced job, so the user can read why), and its key."""
     report = await check(ad, ctx.workdir / "compliance", timeout_s=timeout_s)
-    key = asset_key(ctx.job.user_id, ctx.job.job_id, "final", "compliance.json")
+    key = asset_key(ctx.job.user_id, ctx.job.job_id, "final", "compliance.json", version=ctx.job.version)
     await ctx.storage.upload_bytes(report.model_dump_json(indent=2).encode(), key)
     share = round(report.checker_s / max(compose_s, 0.001), 3)
     ctx.log.info("compliance.checked", passed=report.passed, failing=report.failing, checker_s=report.checker_s,

@@ -1,7 +1,8 @@
 """Composer stage: gathers the parts (script, clips, music, narration if any) and publishes the finished ad.
 
-Beside `final/ad.mp4` it stores the stems as mixed (`final/stem-voice.flac`, `final/stem-music.flac`) and the
-compliance report measured on them and on the video (`final/compliance.json`).
+Beside `final/ad.mp4` (under `v{n}/` for a version after the first) it stores the stems as mixed
+(`final/stem-voice.flac`, `final/stem-music.flac`) and the compliance report measured on them and on the
+video (`final/compliance.json`).
 
 The runtime claims this stage only once narration, clips and music are done, so every input is there.
 """
@@ -66,16 +67,18 @@ def build_handler(settings: Settings) -> Handler:
             timeout_factor=settings.ffmpeg_timeout_factor,
             track=track,
         )
-        video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4")
-        thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg")
+        version = job.version  # each version keeps its own outputs (version 1 keeps the plain keys)
+        video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4", version=version)
+        thumbnail_key = asset_key(job.user_id, job.job_id, "thumbnails", "ad.jpg", version=version)
         await ctx.storage.upload_file(result.video, video_key)
         await ctx.storage.upload_file(result.thumbnail, thumbnail_key)
         for stem in (result.stems.voice, result.stems.music):  # what the report's audio margins were measured on
             if stem.exists():
-                await ctx.storage.upload_file(stem, asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}"))
+                stem_key = asset_key(job.user_id, job.job_id, "final", f"stem-{stem.name}", version=version)
+                await ctx.storage.upload_file(stem, stem_key)
         captions_key, vtt = None, None
         if track is not None:
-            captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt")
+            captions_key = asset_key(job.user_id, job.job_id, "captions", "ad.vtt", version=version)
             vtt = to_webvtt(track)
             await ctx.storage.upload_bytes(vtt.encode(), captions_key)
         ad = ad_under_test(job.request, script, result, size=encoding.size, fps=encoding.fps, track=track,

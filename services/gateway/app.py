@@ -25,6 +25,7 @@ from litestar.static_files import create_static_files_router
 from services.gateway.auth import Authenticator, KeyStoreRequired, authenticate, static_keys
 from services.gateway.errors import http_error, validation_error
 from services.gateway.progress_hub import ProgressHub
+from services.gateway.routes.assets import create_asset, get_asset
 from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events, stream_token
@@ -133,6 +134,8 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             job_events,
             job_compliance,
             usage,
+            create_asset,
+            get_asset,
         ],
         dependencies={"user_id": Provide(authenticate)},
         security=[{"BearerAuth": []}],

@@ -6,8 +6,9 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from shared.assets import ASSET_RULES, AssetKindName
 from shared.compliance import ComplianceSummary
 from shared.quote import Quote
 from shared.request import AdRequest
@@ -185,3 +186,55 @@ class StoryboardEdit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scenes: list[SceneEdit] = Field(min_length=1, max_length=12)
+
+
+class AssetCreate(BaseModel):
+    """The body of POST /assets: what the user is about to upload."""
+
+    model_config = ConfigDict(extra="forbid", title="AssetCreate")
+
+    kind: AssetKindName
+    content_type: str = Field(min_length=3, max_length=100)
+    size_bytes: int = Field(ge=1)
+
+    @field_validator("content_type")
+    @classmethod
+    def _type_for_kind(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind is not None and value not in ASSET_RULES[kind].content_types:
+            raise ValueError(f"a {kind} must be one of {', '.join(ASSET_RULES[kind].content_types)}")
+        return value
+
+    @field_validator("size_bytes")
+    @classmethod
+    def _size_for_kind(cls, value: int, info: ValidationInfo) -> int:
+        kind = info.data.get("kind")
+        if kind is not None and value > ASSET_RULES[kind].max_bytes:
+            raise ValueError(f"a {kind} may be at most {ASSET_RULES[kind].max_bytes} bytes")
+        return value
+
+
+class AssetUploadForm(BaseModel):
+    """POST the file to `url` as multipart/form-data: every field, then `file` last (S3's presigned POST)."""
+
+    url: str
+    fields: dict[str, str]
+    expires_in_s: int
+
+
+class AssetCreated(BaseModel):
+    asset_id: str
+    upload: AssetUploadForm
+
+
+class AssetView(BaseModel):
+    """`pending` until the upload is there and checked; then `ready`, or `rejected` with the reason."""
+
+    asset_id: str
+    kind: str
+    status: str
+    reason: str | None = None
+    format: str | None = None
+    content_type: str
+    size_bytes: int
+    created_at: str

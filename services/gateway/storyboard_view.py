@@ -59,7 +59,7 @@ async def storyboard_view(job: Job, script: Script, storage: Storage, settings: 
     ]
     return StoryboardView(
         job_id=job.job_id,
-        version=int(getattr(job, "version", 1)),
+        version=job.version,
         editable=editable(job),
         expires_at=expires_at(job, settings),
         major_statement=script.safety_text or None,

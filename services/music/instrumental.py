@@ -3,11 +3,15 @@
 Stable Audio 2.5 (the default) takes the length itself (`duration`, whole seconds); MiniMax Music 2.6
 is asked for `is_instrumental` so no voice sings under the narrator. The model comes from the
 catalogue, which names its input builder and price. The track is fitted (cut or looped, faded) to
-the exact length afterwards. The prediction is checkpointed; a cancelled job cancels it.
+the exact length afterwards. The prediction is checkpointed under a key made of the model and its
+input, so only the same music resumes it (a revision with another mood makes a new one); a cancelled
+job cancels it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -64,9 +68,12 @@ class ReplicateMusicMaker:
     async def compose(
         self, script: Script, *, duration_s: float, out: Path, checkpoints: Checkpoints, cancelled: CancelCheck
     ) -> Rendered:
+        model_input = music_input(self._model.family, script, duration_s)
+        inputs = json.dumps([self._model.name, model_input], sort_keys=True)
+        fingerprint = hashlib.sha256(inputs.encode()).hexdigest()[:16]
         state = await run_prediction(
-            self._client, self._model.name, music_input(self._model.family, script, duration_s),
-            checkpoints=checkpoints, key="prediction-music", deadline_s=_DEADLINE_S,
+            self._client, self._model.name, model_input,
+            checkpoints=checkpoints, key=f"prediction-music-{fingerprint}", deadline_s=_DEADLINE_S,
             poll_s=self._settings.provider_poll_s, cancelled=cancelled, purpose="music track",
         )  # fmt: skip
         raw = out.with_name(f"{out.stem}.model.mp3")

@@ -36,13 +36,15 @@ TAKE_PREFIX = "take-"
 
 
 class _Take(BaseModel):
-    """The checkpoint of one spoken take: its text and speed, where its audio is, how long it is, what it cost."""
+    """The checkpoint of one spoken take: its text and speed, where its audio is, how long it is, what it cost,
+    and which version of the job paid for it (a later version reusing it pays nothing)."""
 
     key: str
     duration_s: float
     cost_usd: float
     text: str = ""
     speed: float = 1.0
+    version: int = 1
 
 
 def take_checkpoint(narrator: str, voice: str, speed: float, text: str) -> str:
@@ -77,7 +79,8 @@ class _Speaker:
         )  # fmt: skip
         key = asset_key(self.ctx.job.user_id, self.ctx.job.job_id, "audio", f"{name}.wav")
         await self.ctx.storage.upload_file(out, key)
-        take = _Take(key=key, duration_s=spoken.duration_s, cost_usd=spoken.cost_usd, text=segment.text, speed=speed)
+        take = _Take(key=key, duration_s=spoken.duration_s, cost_usd=spoken.cost_usd, text=segment.text, speed=speed,
+                     version=self.ctx.job.version)  # fmt: skip
         await self.ctx.checkpoints.put(name, take.model_dump_json())
         self.takes[index] = self.used[name] = take
         return take
@@ -176,14 +179,15 @@ def build_handler(settings: Settings, voice: Narrator) -> Handler:
         mp3 = ctx.workdir / "narration.mp3"
         timeout_s = 30 + ctx.settings.ffmpeg_timeout_factor * script.duration_s
         await ffmpeg(mix_args(placed, total_s=script.duration_s, out=mp3), timeout_s=timeout_s)
-        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3")
-        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json")
+        audio_key = asset_key(job.user_id, job.job_id, "audio", "narration.mp3", version=job.version)
+        timings_key = asset_key(job.user_id, job.job_id, "audio", "narration-timings.json", version=job.version)
         await ctx.storage.upload_file(mp3, audio_key)
         track = NarrationTrack(duration_s=script.duration_s, segments=timings, engine=voice.name)
         ctx.log.info("narration.spoken", engine=voice.name, segments=len(timings))
         await ctx.storage.upload_bytes(track.model_dump_json(indent=2).encode(), timings_key)
         _log_pace(ctx, track)
-        cost_usd = sum(take.cost_usd for take in speaker.used.values())
+        # What this version paid: the takes it spoke (also in an earlier attempt), not those it reused from before.
+        cost_usd = sum(take.cost_usd for take in speaker.used.values() if take.version == job.version)
         payload = NarrationCompletedPayload(audio_key=audio_key, timings_key=timings_key, duration_s=script.duration_s)
         return StageResult("narration.completed", payload, cost_usd=cost_usd)
 

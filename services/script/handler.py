@@ -1,4 +1,9 @@
-"""The script stage: brief → `script/script.json`, the timeline every later stage works to."""
+"""The script stage: brief → `script/script.json`, the timeline every later stage works to.
+
+A revision (version 2 on) comes with its script: the gateway built it from the user's diff and stored it
+under the version's prefix. The stage checks it as it checks a written one and announces it, with no
+call to the script writer, so a revision pays nothing for its script.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import Event, ScriptCompletedPayload
 from shared.providers.base import ScriptWriter
+from shared.script import Script
 from shared.scripting.validation import ScriptRejected, validated
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
@@ -18,6 +24,9 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
 
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         job = ctx.job
+        given = job.versions.get(str(job.version))
+        if job.version > 1 and given is not None and given.script_key:
+            return await _given(ctx, given.script_key)
         try:
             drafted = await scripts.write(job.request, checkpoints=ctx.checkpoints, cancelled=ctx.cancelled)
         except ValidationError as exc:
@@ -40,6 +49,24 @@ def build_handler(settings: Settings, scripts: ScriptWriter) -> Handler:
         return StageResult("script.completed", payload, cost_usd=drafted.cost_usd)
 
     return handle
+
+
+async def _given(ctx: StageContext, script_key: str) -> StageResult:
+    """A revision's script, as the gateway stored it: checked again and announced, never re-written."""
+    try:
+        script = validated(Script.model_validate_json(await ctx.storage.read_bytes(script_key)), ctx.job.request)
+    except ValidationError as exc:
+        raise PermanentError("the revision's stored script is not a script") from exc
+    except ScriptRejected as exc:
+        raise PermanentError(_refusal(exc)) from exc
+    ctx.log.info("script.given", version=ctx.job.version, scenes=len(script.scenes))
+    payload = ScriptCompletedPayload(
+        script_key=script_key,
+        duration_s=script.duration_s,
+        scene_count=len(script.scenes),
+        needs_narration=script.needs_narration,
+    )
+    return StageResult("script.completed", payload)
 
 
 def _refusal(exc: ScriptRejected) -> str:

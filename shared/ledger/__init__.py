@@ -3,8 +3,8 @@
 One module per concept: `items` (serialisation and record kinds), `expressions` (the
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
 `idempotency` (markers), `outbox` (announcements still to make), `active_jobs` (the per-user
-counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `gate` (a
-review job's approval gate), `usage`.
+counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `revisions` (a job's
+next version), `gate` (a review job's approval gate), `usage`, `assets` (uploads).
 `Ledger` is the one face callers use.
 """
 
@@ -14,11 +14,13 @@ from typing import Any
 
 from shared.job import Job
 from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
+from shared.ledger.assets import Assets
 from shared.ledger.claims import Claim, ClaimKind, Claims
 from shared.ledger.gate import Gate
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
 from shared.ledger.outbox import Outbox
+from shared.ledger.revisions import RevisionRefused, Revisions, Started
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
 from shared.ledger.usage import read_usage
@@ -26,7 +28,9 @@ from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
 
-__all__ = ["Claim", "ClaimKind", "IdempotencyConflict", "Ledger", "TooManyActiveJobs"]
+__all__ = [
+    "Claim", "ClaimKind", "IdempotencyConflict", "Ledger", "RevisionRefused", "Started", "TooManyActiveJobs",
+]  # fmt: skip
 
 
 class Ledger:
@@ -49,6 +53,8 @@ class Ledger:
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
         self.gate = Gate(self._table, self.active)
+        self.assets = Assets(dynamodb, table=jobs_table)
+        self.revisions = Revisions(self._table, self.active)
 
     async def create_job(
         self,
@@ -119,9 +125,13 @@ class Ledger:
         requires: tuple[str, ...] = (),
         job_status: str = "running",
         after_approval: bool = False,
+        version: int = 1,
     ) -> Claim:
         """Claims the stage once the stages it `requires` are done (and, for a stage released by approval, once a
-        review job is approved); the job's status becomes `job_status`."""
+        review job is approved); the job's status becomes `job_status`.
+
+        `version` is the delivered event's: only the job's current version may claim (else `stale`).
+        """
         return await self._claims.claim(
             job_id,
             stage_name,
@@ -130,6 +140,7 @@ class Ledger:
             owner=owner,
             lease_s=lease_s,
             after_approval=after_approval,
+            version=version,
         )
 
     async def get_usage(self, user_id: str) -> list[dict[str, Any]]:

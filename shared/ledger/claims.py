@@ -18,11 +18,12 @@ from shared.ledger.expressions import GATE_NOT_CLOSED, HELD_BY_OWNER, Expression
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
-ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed", "gated"]
+ClaimKind = Literal["claimed", "resumed", "done", "busy", "not_ready", "ended", "missing", "failed", "stale", "gated"]
 
+# Only a delivery of the job's current version may claim (a job written before versions has none: version 1).
 # A review job awaiting approval may still redo work before its gate (keyframes after a storyboard edit).
 _CLAIMABLE = (
-    "#status IN (:queued, :running, :awaiting_approval, :composing)"
+    "#status IN (:queued, :running, :awaiting_approval, :composing) AND (attribute_not_exists(#ver) OR #ver = :version)"
     " AND (#st.#s.#status = :pending OR (#st.#s.#status = :running AND #st.#s.lease_expires_at < :now))"
 )
 _TAKE = (
@@ -55,11 +56,23 @@ def claim_expression(required: int, after_approval: bool = False) -> Expression:
 
 
 def refusal(
-    job: Job | None, stage_name: str, requires: tuple[str, ...], now: float, *, after_approval: bool = False
+    job: Job | None,
+    stage_name: str,
+    requires: tuple[str, ...],
+    now: float,
+    version: int = 1,
+    *,
+    after_approval: bool = False,
 ) -> Claim:
-    """Why a claim the ledger refused was refused, read from the job as it is now."""
+    """Why a claim the ledger refused was refused, read from the job as it is now.
+
+    A delivery for an older version than the job's (a revision started since) is `stale`, whatever
+    the stage's state: the stage's record belongs to the newer version now.
+    """
     if job is None:
         return Claim("missing", None)
+    if job.version != version:
+        return Claim("stale", job)
     state = job.stage(stage_name)
     if state.done:
         return Claim("done", job)
@@ -90,8 +103,10 @@ class Claims:
         owner: str,
         lease_s: float,
         after_approval: bool = False,
+        version: int = 1,
     ) -> Claim:
-        """Claims the stage for `owner`; when refused, says why (done, busy elsewhere, not ready, job ended)."""
+        """Claims the stage of the job's `version` for `owner`; when refused, says why (done, busy elsewhere,
+        not ready, job ended, a delivery of an older version)."""
         now = time.time()
         names = {"#s": stage_name} | {f"#r{i}": name for i, name in enumerate(requires)}
         values = {
@@ -101,11 +116,14 @@ class Claims:
             ":one": 1,
             ":updated": now_iso(),
             ":job_status": job_status,
+            ":version": version,
         }
         job = await self._table.update(job_id, claim_expression(len(requires), after_approval), names, values)
         if job is not None:
             return Claim("resumed" if job.stage(stage_name).attempts > 1 else "claimed", job)
-        return refusal(await self._table.get_job(job_id), stage_name, requires, now, after_approval=after_approval)
+        return refusal(
+            await self._table.get_job(job_id), stage_name, requires, now, version, after_approval=after_approval
+        )
 
     async def extend_lease(self, job_id: str, stage_name: str, *, owner: str, lease_s: float) -> bool:
         values = {":lease": time.time() + lease_s, ":owner": owner}

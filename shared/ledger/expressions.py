@@ -27,6 +27,7 @@ NAMES: dict[str, str] = {
     "#kind": RECORD_KIND,
     "#gate": "gate",
     "#o": "outbox",  # shared.ledger.outbox.OUTBOX
+    "#ver": "version",
 }
 STATUS_VALUES: dict[str, str] = {f":{status}": status for status in (*_STATUSES, *GATE_VALUES)}
 

@@ -1,7 +1,7 @@
 """How ledger records become DynamoDB items and back, and which kind of record an item is.
 
 The jobs table holds several kinds of record under one key space (jobs, idempotency markers,
-active-job counters). Each item names its kind in `record_kind`, so a reader never guesses a
+active-job counters, uploaded assets). Each item names its kind in `record_kind`, so a reader never guesses a
 kind from which attributes happen to be present.
 """
 
@@ -16,7 +16,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 _SER, _DESER = TypeSerializer(), TypeDeserializer()
 
-RecordKind = Literal["job", "idempotency", "active_jobs"]
+RecordKind = Literal["job", "idempotency", "active_jobs", "asset"]
 RECORD_KIND = "record_kind"
 
 

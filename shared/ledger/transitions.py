@@ -80,7 +80,8 @@ class Transitions:
         """The last stage's outcome, the job's completion and the user's usage, in one transaction.
 
         Written apart, a crash between them could leave a job `composing` for ever behind a stage
-        that is done, or a completed job whose usage was never counted.
+        that is done, or a completed job whose usage was never counted. `job.cost_usd` is the current
+        version's (a revision starts it at zero), so each version's cost is counted once.
         """
         values = {
             ":outcome": "succeeded",
@@ -97,7 +98,7 @@ class Transitions:
         usage = add_usage(
             self._usage_table,
             job.user_id,
-            jobs=1,
+            jobs=1 if job.version == 1 else 0,  # a revision is the same job: its video and cost count, not a job
             video_s=video_duration_s,
             cost_usd=job.cost_usd + stage_cost_usd,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -119,7 +120,21 @@ def test_the_web_page_sends_a_content_security_policy(gateway: RunningGateway) -
     assert "script-src 'self'" in policy
     assert "connect-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
-    script = httpx.get(f"{gateway.base_url}/app.js")
-    assert "content-security-policy" in script.headers
-    assert "access_token" not in script.text
-    assert "stream-token" in script.text
+    scripts = _page_modules(gateway.base_url)
+    assert all("content-security-policy" in script.headers for script in scripts)
+    assert not any("access_token" in script.text for script in scripts)
+    assert any("stream-token" in script.text for script in scripts)
+
+
+def _page_modules(base_url: str) -> list[httpx.Response]:
+    """app.js and every module it imports, transitively (the page is plain ES modules, no bundle)."""
+    seen: dict[str, httpx.Response] = {}
+    todo = ["/app.js"]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen[path] = response = httpx.get(f"{base_url}{path}")
+        assert response.status_code == 200, path
+        todo += ["/" + name for name in re.findall(r'from "\./([\w-]+\.js)"', response.text)]
+    return list(seen.values())

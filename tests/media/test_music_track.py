@@ -45,9 +45,11 @@ def music_mp3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("music")
     ctx = context_for(REQUEST, tmp_path, script=SCRIPT)
     handle = build_handler(Settings(), SynthMusicMaker(Settings()))
-    asyncio.run(handle(EVENT, ctx))  # type: ignore[arg-type]
+    result = asyncio.run(handle(EVENT, ctx))  # type: ignore[arg-type]
+    key = result.payload.audio_key  # type: ignore[attr-defined]
+    assert key.startswith(f"users/{USER_ID}/jobs/{JOB_ID}/audio/music-")  # content-addressed: reused by revisions
     mp3 = tmp_path / "music.mp3"
-    mp3.write_bytes(ctx.storage.objects[f"users/{USER_ID}/jobs/{JOB_ID}/audio/music.mp3"])  # type: ignore[attr-defined]
+    mp3.write_bytes(ctx.storage.objects[key])  # type: ignore[attr-defined]
     return mp3
 
 

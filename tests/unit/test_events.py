@@ -81,3 +81,28 @@ def _body(**changes: object) -> str:
 def test_a_body_that_is_not_a_current_event_is_poison(body: str | bytes):
     with pytest.raises(PoisonMessage):
         parse_event(body)
+
+
+def test_a_body_from_before_versions_parses_as_version_1():
+    event = make_event("job.failed", job_id="j", user_id="u", payload=PAYLOADS["job.failed"])
+    body = json.loads(dump_event(event))
+    del body["version"]
+
+    assert parse_event(json.dumps(body)).version == 1
+
+
+def test_a_later_versions_events_get_new_ids_and_version_1_keeps_the_old_ones():
+    first = make_event("job.submitted", job_id="j1", user_id="u1")
+    second = make_event("job.submitted", job_id="j1", user_id="u1", version=2)
+
+    assert first.event_id == "j1:job.submitted:0"  # the id every event had before versions
+    assert (second.version, second.event_id) == (2, "j1:job.submitted:0:v2")
+    assert parse_event(dump_event(second)) == second
+
+
+def test_a_version_below_1_is_poison():
+    body = json.loads(dump_event(make_event("job.submitted", job_id="j", user_id="u")))
+    body["version"] = 0
+
+    with pytest.raises(PoisonMessage):
+        parse_event(json.dumps(body))

@@ -32,7 +32,9 @@ def test_a_placeholder_without_a_value_is_refused_before_dynamodb_sees_it() -> N
 
 def test_a_claim_waits_for_each_required_stage() -> None:
     names = {"#s": "composer", "#r0": "narration", "#r1": "clips"}
-    values = {":now": 1, ":lease": 2, ":owner": "o", ":one": 1, ":updated": "t", ":job_status": "composing"}
+    values = {
+        ":now": 1, ":lease": 2, ":owner": "o", ":one": 1, ":updated": "t", ":job_status": "composing", ":version": 1,
+    }  # fmt: skip
 
     params = claim_expression(2).params(names, values)
 

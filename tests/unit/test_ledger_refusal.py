@@ -53,3 +53,12 @@ def test_a_required_stage_not_done_is_not_ready() -> None:
 
 def test_a_lost_race_is_busy() -> None:
     assert refusal(_job(composer=StageState()), "composer", REQUIRES, NOW).kind == "busy"
+
+
+def test_a_delivery_of_an_older_version_is_stale_whatever_the_stage_state() -> None:
+    revised = _job("running", composer=StageState()).model_copy(update={"version": 2})
+    finished = _job("completed").model_copy(update={"version": 3})
+
+    assert refusal(revised, "composer", REQUIRES, NOW, version=1).kind == "stale"
+    assert refusal(finished, "composer", REQUIRES, NOW, version=2).kind == "stale"
+    assert refusal(revised, "composer", REQUIRES, NOW, version=2).kind != "stale"

@@ -235,3 +235,23 @@ async def test_a_changed_line_is_spoken_anew_and_only_it_when_the_checkpoints_ar
 
     assert [text for text, _, _ in again.calls] == [changed.text]
     assert [s.text for s in timings_in(resumed).segments] == [s.text for s in (changed, *PHARMA_LINES[1:])]
+
+
+async def test_a_later_version_pays_only_for_the_takes_it_spoke_itself(tmp_path: Path) -> None:
+    """A version's cost is what it paid: takes reused from an earlier version count there, not here."""
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    first = FakeNarrator(seconds_per_word=0.3)
+    ctx = context_for(REQUEST, tmp_path / "v1", script=script_with(*PHARMA_LINES))
+    paid_v1 = await build_handler(Settings(), first)(EVENT, ctx)
+    changed = PHARMA_LINES[0].model_copy(update={"text": "Tired of sneezing? Itchy, watery eyes? You are not alone."})
+    again = FakeNarrator(seconds_per_word=0.3)
+    revised = context_for(REQUEST, tmp_path / "v2", script=script_with(changed, *PHARMA_LINES[1:]),
+                          storage=ctx.storage)  # type: ignore[arg-type]  # fmt: skip
+    revised.checkpoints = ctx.checkpoints
+    revised.job = revised.job.model_copy(update={"version": 2})
+
+    paid_v2 = await build_handler(Settings(), again)(EVENT, revised)
+
+    assert paid_v1.cost_usd == pytest.approx(0.01 * len(first.calls))
+    assert paid_v2.cost_usd == pytest.approx(0.01 * len(again.calls)) == pytest.approx(0.01)

@@ -42,3 +42,7 @@ def test_a_silent_owners_message_waits_out_the_lease(expires_in_s: float, delay_
 def test_work_that_is_not_this_deliverys_is_acked(kind: ClaimKind) -> None:
     # Even with an expired lease: only a busy stage is waited for.
     assert decide(kind, lease=_lease(-100.0), stored_event=STORED, now=NOW) == Ack(kind)
+
+
+def test_a_stale_versions_delivery_is_acked_and_never_republishes_the_newer_versions_event() -> None:
+    assert decide("stale", lease=_lease(None), stored_event=STORED, now=NOW) == Ack("stale")

@@ -14,6 +14,7 @@ from shared.providers.base import Drafted
 from shared.request import AdRequest
 from shared.script import Script
 from shared.scripting.planner import PlannerScriptWriter, plan
+from shared.versions import VersionRecord
 from tests.fakes.audio_stage_context import JOB_ID, USER_ID, context_for
 
 REQUEST = AdRequest(brief="A warm 20-second spot for Brewly coffee", duration_s=20)
@@ -128,3 +129,44 @@ async def test_the_planners_pharmaceutical_script_keeps_the_statement(tmp_path: 
     result = await build_handler(Settings(), PlannerScriptWriter(Settings()))(EVENT, context_for(PHARMA, tmp_path))
 
     assert result.event_type == "script.completed"
+
+
+class _MustNotWrite:
+    name = "must-not-write"
+    calls = 0
+
+    async def write(self, request: AdRequest, *, checkpoints, cancelled) -> Drafted:
+        _MustNotWrite.calls += 1
+        raise AssertionError("a revision's script is given: the writer must not be called")
+
+
+def _revision_context(tmp_path: Path, script: Script):
+    ctx = context_for(REQUEST, tmp_path)
+    key = f"users/{USER_ID}/jobs/{JOB_ID}/v2/script/script.json"
+    ctx.storage.objects[key] = script.model_dump_json().encode()  # type: ignore[attr-defined]
+    record = VersionRecord(version=2, created_at="t", script_key=key)
+    ctx.job = ctx.job.model_copy(update={"version": 2, "versions": {"2": record}})
+    return ctx, key
+
+
+async def test_a_revisions_script_is_given_checked_and_announced_without_calling_the_writer(tmp_path: Path) -> None:
+    edited = plan(REQUEST).model_copy(update={"title": "Brewly, revised"})
+    ctx, key = _revision_context(tmp_path, edited)
+
+    result = await build_handler(Settings(), _MustNotWrite())(EVENT, ctx)
+
+    assert _MustNotWrite.calls == 0
+    assert result.payload.model_dump()["script_key"] == key
+    assert result.cost_usd == 0.0
+
+
+async def test_a_revisions_script_that_breaks_the_rules_fails_the_version(tmp_path: Path) -> None:
+    planned = plan(REQUEST)
+    *first, last = planned.scenes
+    longer = planned.model_copy(  # a valid script, four seconds longer than the ad
+        update={"duration_s": 24, "scenes": [*first, last.model_copy(update={"duration_s": last.duration_s + 4})]}
+    )
+    ctx, _ = _revision_context(tmp_path, longer)
+
+    with pytest.raises(PermanentError, match="runs 24s but the ad must run 20s"):
+        await build_handler(Settings(), _MustNotWrite())(EVENT, ctx)

@@ -85,6 +85,7 @@ async def cancel_job(
             user_id=job.user_id,
             correlation_id=job.correlation_id,
             generation=job.generation,
+            version=job.version,
         )
     )
     return await job_view(await owned_job(conn, user_id, job_id), conn.storage, presign_ttl_s=settings.presign_ttl_s)

@@ -93,6 +93,7 @@ async def edit_storyboard(
         ),
         correlation_id=job.correlation_id,
         generation=job.generation,
+        version=job.version,
     )
     # A changed picture: the stages before the gate that made pictures from the old one redo (their checkpoints
     # are keyed by content, so only what the edit touched is paid for again).

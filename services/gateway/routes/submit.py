@@ -14,6 +14,7 @@ from litestar.params import HeaderParameter, JSONBody
 from services.gateway.body import require_json_body
 from services.gateway.errors import error_spec, too_many_active_jobs
 from services.gateway.pricing import estimate_for
+from services.gateway.request_assets import refuse_unready_assets
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
 from services.gateway.views import links_for
 from shared.config import Settings
@@ -66,6 +67,7 @@ async def generate(
     request = data.to_request()
     if request.webhook_url is not None:
         await _refuse_unsafe_webhook(str(request.webhook_url), settings)
+    await refuse_unready_assets(request, user_id, conn)
     try:
         job, created = await conn.ledger.create_job(
             job_id=uuid.uuid4().hex,

@@ -1,0 +1,45 @@
+"""A job's versions: version 1 is what the brief made; each revision after completion makes the next.
+
+The job item holds the current version's state (status, stages, outputs, cost) as it always did,
+plus one `VersionRecord` per version in its `versions` map (keyed by the version number as text):
+what the version was started from (its script, what it redoes) and, once a newer version replaced
+it, how it ended (status, outputs, cost). A job from before versions has no map: it is version 1.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Redo(BaseModel):
+    """What a revision makes again; everything else is reused from earlier versions' paid work."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scenes: list[int] = Field(default_factory=list)
+    narration_segments: list[int] = Field(default_factory=list)
+    music: bool = False
+    # Why each re-made scene is in `scenes` ("visual_prompt", "duration_s", "chain after 1", "keyframe 2").
+    reasons: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class VersionRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: int = Field(ge=1)
+    created_at: str
+    script_key: str | None = None
+    redo: Redo | None = None  # None for version 1: everything was made
+    # Filled when a newer version replaces this one (the current version's are the job's own fields).
+    status: str | None = None
+    finished_at: float | None = None
+    outputs: dict[str, str] = Field(default_factory=dict)
+    cost_usd: float = 0.0
+
+
+def carried_checkpoints(checkpoints: dict[str, str]) -> dict[str, str]:
+    """What a stage's checkpoints hand to the next version: every paid result, keyed by the inputs that made it.
+
+    Failure counts (`…:failures`) stay behind: a new version's attempts start afresh.
+    """
+    return {key: value for key, value in checkpoints.items() if not key.endswith(":failures")}
