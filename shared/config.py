@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     narration_provider: ProviderChoice = "auto"
     clips_provider: ProviderChoice = "auto"
     music_provider: ProviderChoice = "auto"
+    keyframes_provider: ProviderChoice = "auto"
     replicate_api_token: SecretStr | None = Field(default=None, validation_alias="REPLICATE_API_TOKEN")
     replicate_base_url: str | None = Field(default=None, validation_alias="REPLICATE_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
@@ -64,6 +65,7 @@ class Settings(BaseSettings):
     narration_model: str = "minimax/speech-2.8-hd"
     video_model: str = "google/veo-3.1"
     music_model: str = "stability-ai/stable-audio-2.5"
+    image_model: str = "google/nano-banana-pro"  # the keyframes' image model
     output_max_bytes: int = 512 * 1024 * 1024  # a model's output file larger than this is refused
     output_download_s: float = 120.0  # and one that takes longer than this to fetch
     clip_timeout_s: float = 600.0

@@ -40,6 +40,21 @@ class ScriptCompletedPayload(_Payload):
     needs_narration: bool
 
 
+Continuity = Literal["keyframes", "chain"]
+
+
+class KeyframesCompletedPayload(_Payload):
+    """The ad's look, fixed before any video is paid for.
+
+    `keyframe_keys[k]` is the first frame of scene k and the last frame of scene k-1 (N+1 keys for N
+    scenes; the last closes the ad). In chain mode only scene 0's opening is made: one key.
+    """
+
+    hero_key: str
+    keyframe_keys: list[str]
+    continuity: Continuity = "keyframes"
+
+
 class NarrationCompletedPayload(_Payload):
     audio_key: str
     timings_key: str
@@ -117,6 +132,11 @@ class ScriptCompleted(_Envelope):
     payload: ScriptCompletedPayload
 
 
+class KeyframesCompleted(_Envelope):
+    event_type: Literal["keyframes.completed"] = "keyframes.completed"
+    payload: KeyframesCompletedPayload
+
+
 class NarrationCompleted(_Envelope):
     event_type: Literal["narration.completed"] = "narration.completed"
     payload: NarrationCompletedPayload
@@ -160,6 +180,7 @@ class JobAwaitingApproval(_Envelope):
 Event = Annotated[
     JobSubmitted
     | ScriptCompleted
+    | KeyframesCompleted
     | NarrationCompleted
     | NarrationSkipped
     | ClipsCompleted
@@ -177,6 +198,7 @@ EVENT_CLASSES: dict[str, type[_Envelope]] = {
     for cls in (
         JobSubmitted,
         ScriptCompleted,
+        KeyframesCompleted,
         NarrationCompleted,
         NarrationSkipped,
         ClipsCompleted,

@@ -12,8 +12,8 @@ import mimetypes
 from pathlib import Path
 from typing import Any, Literal
 
-AssetKind = Literal["script", "clips", "thumbnails", "audio", "final", "captions"]
-ASSET_KINDS: tuple[str, ...] = ("script", "clips", "thumbnails", "audio", "final", "captions")
+AssetKind = Literal["script", "keyframes", "clips", "thumbnails", "audio", "final", "captions"]
+ASSET_KINDS: tuple[str, ...] = ("script", "keyframes", "clips", "thumbnails", "audio", "final", "captions")
 _CHUNK_BYTES = 1024 * 1024
 _MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024
 _CONTENT_TYPES = {".vtt": "text/vtt", ".mp3": "audio/mpeg", ".mp4": "video/mp4", ".json": "application/json"}

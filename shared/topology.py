@@ -79,6 +79,18 @@ STAGES: tuple[Stage, ...] = (
         progress_weight=10,
     ),
     Stage(
+        name="keyframes",
+        consumes=("script.completed",),
+        publishes=("keyframes.completed",),
+        visibility_timeout_s=60,
+        max_receive_count=4,
+        concurrency=2,
+        # A hero and up to thirteen boundary frames, each an image-model call of seconds to a minute.
+        attempt_timeout_s=900,
+        requires=("script",),
+        progress_weight=5,
+    ),
+    Stage(
         name="narration",
         consumes=("script.completed",),
         publishes=("narration.completed", "narration.skipped"),
@@ -117,13 +129,20 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="composer",
-        consumes=("narration.completed", "narration.skipped", "clips.completed", "music.completed"),
+        # keyframes: until clips are made from the keyframes, the composer also waits for them itself.
+        consumes=(
+            "keyframes.completed",
+            "narration.completed",
+            "narration.skipped",
+            "clips.completed",
+            "music.completed",
+        ),
         publishes=("job.completed",),
         visibility_timeout_s=120,
         max_receive_count=4,
         concurrency=1,
         attempt_timeout_s=600,
-        requires=("narration", "clips", "music"),
+        requires=("keyframes", "narration", "clips", "music"),
         progress_weight=25,
         completes_job=True,
         job_status_while_running="composing",

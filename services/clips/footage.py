@@ -1,4 +1,4 @@
-"""Keyless clip maker: a scene's footage drawn with ffmpeg, opening on the previous scene's last frame."""
+"""Keyless clip maker: a scene's footage drawn with ffmpeg, opening on its start frame, closing on its end frame."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class FootageClipMaker:
         script: Script,
         *,
         start_frame: Path | None,
+        end_frame: Path | None = None,
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,
@@ -36,6 +37,7 @@ class FootageClipMaker:
             fps=self._settings.fps,
             duration_s=scene.duration_s,
             start_frame=start_frame,
+            end_frame=end_frame,
             out=out,
             preset=INTERMEDIATE_PRESET,
             crf=max(0, self._settings.video_crf - INTERMEDIATE_CRF_BONUS),

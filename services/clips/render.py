@@ -103,6 +103,18 @@ def _opening_from(start_frame: Path, *, size: tuple[int, int], fps: int) -> Stre
     )
 
 
+def _closing_on(end_frame: Path, *, size: tuple[int, int], fps: int, duration_s: float) -> Stream:
+    """The scene's end keyframe, dissolved in over TRANSITION_S so the clip's last frame is that image."""
+    width, height = size
+    return (
+        ffmpeg.input(str(end_frame), loop=1, framerate=fps, t=duration_s)
+        .filter("scale", width, height)
+        .filter("format", "yuva420p")
+        .filter("fade", type="in", start_time=max(0.0, duration_s - TRANSITION_S), duration=TRANSITION_S - 0.15,
+                alpha=1)
+    )  # fmt: skip
+
+
 def clip_args(
     look: SceneLook,
     *,
@@ -113,11 +125,14 @@ def clip_args(
     out: Path,
     preset: str,
     crf: int,
+    end_frame: Path | None = None,
 ) -> list[str]:
     """ffmpeg arguments (without the program name) that render one scene to `out`."""
     video = _scene_content(look, size=size, fps=fps, duration_s=duration_s)
     if start_frame is not None:
         video = video.overlay(_opening_from(start_frame, size=size, fps=fps), eof_action="pass")
+    if end_frame is not None:
+        video = video.overlay(_closing_on(end_frame, size=size, fps=fps, duration_s=duration_s), eof_action="pass")
     video = video.filter("format", "yuv420p").filter("setsar", 1)
     frames = round(duration_s * fps)
     output = ffmpeg.output(

@@ -1,10 +1,12 @@
 """Video models on Replicate as a `ClipMaker`: Veo 3.1 (or Veo 3.1 Fast, or Kling v2.1) behind one interface.
 
-A scene is rendered at the nearest duration the model allows, starting from the previous scene's
-last frame (sent inline as a small JPEG), then fitted locally to the exact scene length, frame size
-and fps. Veo renders only 16:9 and 9:16: a 1:1 ad is rendered 16:9 and cropped centred. A scene
+A scene is rendered at the nearest duration the model allows, from its start frame (a keyframe, or
+the previous scene's last frame in chain mode) to its end frame when given (Veo's `last_frame`,
+Kling's `end_image` in pro mode), both sent inline as small JPEGs, then fitted locally to the exact
+scene length, frame size and fps. Veo renders only 16:9 and 9:16: a 1:1 ad is rendered 16:9 and cropped centred. A scene
 longer than the model's longest shot (Veo: 8 s) is rendered as two (or more) generations, each
-starting on the previous one's last frame, and joined: never a held frozen frame. We never ask for
+starting on the previous one's last frame, and joined: never a held frozen frame; only the last
+generation is given the end frame. We never ask for
 audio (`generate_audio: false`), so the catalogue's silent rates apply. Each generation's
 prediction id is checkpointed, so a retry resumes it rather than paying twice.
 """
@@ -38,13 +40,28 @@ def clip_prompt(scene: Scene, script: Script) -> str:
 
 
 def clip_input(
-    model: str, scene: Scene, script: Script, *, start_image: str | None, duration: int | None = None
+    model: str,
+    scene: Scene,
+    script: Script,
+    *,
+    start_image: str | None,
+    end_image: str | None = None,
+    duration: int | None = None,
 ) -> dict[str, Any]:
-    """The model input for one generation. Veo renders 16:9 or 9:16 only, so 1:1 is rendered 16:9 and cropped."""
+    """The model input for one generation. Veo renders 16:9 or 9:16 only, so 1:1 is rendered 16:9 and cropped.
+
+    The end image is Veo's `last_frame`, which it accepts only with `image`; Kling takes `end_image`
+    only in pro mode (1080p), so a 720p Kling scene ends where the model takes it.
+    """
     duration = duration or snap_duration(model, scene.duration_s)
     if family(model) == "kling":
         mode = "pro" if script.resolution == "1080p" else "standard"
-        return {"prompt": clip_prompt(scene, script), "start_image": start_image, "duration": duration, "mode": mode}
+        kling: dict[str, Any] = {
+            "prompt": clip_prompt(scene, script), "start_image": start_image, "duration": duration, "mode": mode,
+        }  # fmt: skip
+        if end_image and mode == "pro":
+            kling["end_image"] = end_image
+        return kling
     model_input: dict[str, Any] = {
         "prompt": clip_prompt(scene, script),
         "duration": duration,
@@ -54,6 +71,8 @@ def clip_input(
     }
     if start_image:
         model_input["image"] = start_image
+        if end_image:
+            model_input["last_frame"] = end_image
     return model_input
 
 
@@ -71,6 +90,7 @@ class VeoClipMaker:
         script: Script,
         *,
         start_frame: Path | None,
+        end_frame: Path | None = None,
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,
@@ -78,9 +98,15 @@ class VeoClipMaker:
         frame = start_frame or (await self._neutral_frame(script, out) if family(self.model) == "kling" else None)
         shots: list[Path] = []
         seconds = 0
-        for part, duration in enumerate(shot_durations(self.model, scene.duration_s)):
+        durations = shot_durations(self.model, scene.duration_s)
+        end_image = await self._data_url(end_frame, out.with_name(f"{out.stem}-end.mp4")) if end_frame else None
+        for part, duration in enumerate(durations):
             start_image = await self._data_url(frame, out.with_name(f"{out.stem}-{part}.mp4")) if frame else None
-            model_input = clip_input(self.model, scene, script, start_image=start_image, duration=duration)
+            last = part == len(durations) - 1
+            model_input = clip_input(
+                self.model, scene, script, start_image=start_image, end_image=end_image if last else None,
+                duration=duration,
+            )  # fmt: skip
             key = f"prediction-scene-{scene.index}" + (f"-part-{part}" if part else "")
             state = await run_prediction(
                 self._client, self.model, model_input,

@@ -68,6 +68,47 @@ class ScriptWriter(Protocol):
     async def write(self, request: AdRequest, *, checkpoints: Checkpoints, cancelled: CancelCheck) -> Drafted: ...
 
 
+@dataclass(frozen=True)
+class KeyframeShot:
+    """One still to make: what it shows, in what frame, in whose colours.
+
+    `setting` and `prompt` are the scene's words (the drawn maker reads the setting from them; a model is
+    prompted with them); `colours` are the brand's `#RRGGBB` colours, first the main one.
+    """
+
+    prompt: str
+    setting: str
+    width: int
+    height: int
+    aspect_ratio: str
+    shows_product: bool = False
+    hero: bool = False  # the master image of the subject every other frame is made from
+    colours: tuple[str, ...] = ()
+    brand: str = ""
+
+
+@dataclass(frozen=True)
+class Pictured:
+    cost_usd: float = 0.0
+
+
+class KeyframeMaker(Protocol):
+    """Makes one still into `out` (PNG at the shot's size) from the shot and its reference images:
+    the user's product photos and, for every frame but the hero, the hero itself.
+
+    `model` names what makes the image (a catalogue model, or the local drawing's version): it is part
+    of each image's content address, so changing it pays for new images and nothing else does.
+    """
+
+    name: str
+    model: str
+
+    async def make_keyframe(
+        self, shot: KeyframeShot, *, product_photos: list[Path], hero: Path | None, out: Path,
+        checkpoints: Checkpoints, checkpoint_key: str, cancelled: CancelCheck,
+    ) -> Pictured: ...  # fmt: skip
+
+
 class Narrator(Protocol):
     """Speaks one segment into `out` (an audio file ffmpeg can read; WAV or MP3)."""
 
@@ -79,7 +120,11 @@ class Narrator(Protocol):
 
 
 class ClipMaker(Protocol):
-    """Renders one scene into `out` (MP4), starting from `start_frame` when given (continuity)."""
+    """Renders one scene into `out` (MP4) from `start_frame` to `end_frame` when given (continuity).
+
+    In keyframes mode both frames are the scene's boundary keyframes, so neighbouring scenes share
+    one image at their cut; in chain mode only `start_frame` is given (the previous clip's last frame).
+    """
 
     name: str
 
@@ -89,6 +134,7 @@ class ClipMaker(Protocol):
         script: Script,
         *,
         start_frame: Path | None,
+        end_frame: Path | None = None,
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-Stage = Literal["script", "narration", "clips", "music"]
+Stage = Literal["script", "keyframes", "narration", "clips", "music"]
 Provider = Literal["replicate", "openai"]
 
 
@@ -86,6 +86,10 @@ MODELS: tuple[Model, ...] = (
         _OPENAI_CHAT_END,
         "openai/gpt-5.6-luna",
     ),
+    # --- keyframes (image models taking reference images; priced per image at 1K/2K) ---
+    Model("google/nano-banana-pro", "keyframes", "replicate", "nano-banana", Price(per_file=0.13)),
+    Model("google/nano-banana-2", "keyframes", "replicate", "nano-banana", Price(per_file=0.13)),
+    Model("black-forest-labs/flux-kontext-pro", "keyframes", "replicate", "flux-kontext", Price(per_file=0.04)),
     # --- narration ---
     Model("minimax/speech-2.8-hd", "narration", "replicate", "minimax-speech", Price(per_kchar=0.10)),
     Model("minimax/speech-2.6-hd", "narration", "replicate", "minimax-speech-2.6", Price(per_kchar=0.10)),
@@ -121,6 +125,7 @@ CATALOGUE: dict[str, Model] = {model.name: model for model in MODELS}
 # The settings field that names each stage's model.
 MODEL_SETTING: dict[Stage, str] = {
     "script": "script_model",
+    "keyframes": "image_model",
     "narration": "narration_model",
     "clips": "video_model",
     "music": "music_model",

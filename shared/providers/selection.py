@@ -37,6 +37,7 @@ REALS: dict[str, Real] = {real.name: real for real in (REPLICATE, OPENAI)}
 # The local provider is always offered.
 OFFERED: dict[Stage, tuple[Real, ...]] = {
     "script": (REPLICATE,),
+    "keyframes": (REPLICATE,),
     "narration": (REPLICATE, OPENAI),
     "clips": (REPLICATE,),
     "music": (REPLICATE,),

@@ -8,6 +8,8 @@ on purpose, so no adapter can send a field production would quietly ignore.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from functools import cache
 from pathlib import Path
@@ -34,6 +36,20 @@ def known_models() -> list[str]:
     return sorted(json.loads(p.read_text())["model"] for p in SCHEMAS.glob("*.json"))
 
 
+def is_uri(value: str) -> bool:
+    """A file input Replicate accepts: an http(s) URL, or a data URL whose base64 payload decodes."""
+    if value.startswith(("http://", "https://")):
+        return True
+    header, _, payload = value.partition(",")
+    if not (header.startswith("data:") and header.endswith(";base64") and payload):
+        return False
+    try:
+        base64.b64decode(payload, validate=True)
+    except binascii.Error:
+        return False
+    return True
+
+
 def _problem(kind: str, field: str, description: str) -> dict[str, str]:
     return {"type": kind, "field": f"input.{field}", "description": description}
 
@@ -58,12 +74,16 @@ def _field_problems(name: str, value: Any, rule: dict[str, Any]) -> list[dict[st
         problems.append(_problem("number_lte", name, f"{name} must be less than or equal to {rule['maximum']}"))
     if kind == "string" and not rule.get("minLength", 0) <= len(value) <= rule.get("maxLength", len(value)):
         problems.append(_problem("string_length", name, f"{name} has the wrong length ({len(value)} characters)"))
+    if kind == "string" and rule.get("format") == "uri" and not is_uri(value):
+        problems.append(_problem("format", name, f"{name} must be a URI (http(s) or a base64 data URL)"))
     if kind == "array":
         if len(value) > rule.get("maxItems", len(value)):
             problems.append(_problem("array_length", name, f"{name} may hold at most {rule['maxItems']} items"))
         item_kind = rule.get("items", {}).get("type")
         if item_kind and not all(_type_ok(item, item_kind) for item in value):
             problems.append(_problem("type", name, f"every item of {name} must be of type {item_kind}"))
+        elif rule.get("items", {}).get("format") == "uri" and not all(is_uri(item) for item in value):
+            problems.append(_problem("format", name, f"every item of {name} must be a URI"))
     return problems
 
 
@@ -73,6 +93,20 @@ def _cross_field_problems(model: str, model_input: dict[str, Any]) -> list[dict[
         return [_problem("dependency", "last_frame", "last_frame needs image")]
     if model.startswith("kwaivgi/kling") and "end_image" in model_input and model_input.get("mode") != "pro":
         return [_problem("dependency", "end_image", "end_image needs mode pro")]
+    if (
+        model.startswith("google/veo")
+        and "reference_images" in model_input
+        and ("image" in model_input or "last_frame" in model_input)
+    ):
+        return [_problem("dependency", "reference_images", "reference_images cannot be used with image or last_frame")]
+    tolerance = model_input.get("safety_tolerance")
+    if (
+        model.endswith("flux-kontext-pro")
+        and "input_image" in model_input
+        and isinstance(tolerance, int)
+        and tolerance > 2
+    ):
+        return [_problem("number_lte", "safety_tolerance", "safety_tolerance must be at most 2 with an input image")]
     return []
 
 
@@ -82,7 +116,7 @@ def validate_input(model: str, model_input: dict[str, Any]) -> list[dict[str, st
     if schema is None:
         return [_problem("model", "model", f"{model} is not a model the fake serves")]
     properties: dict[str, Any] = schema["properties"]
-    problems = [
+    problems = _cross_field_problems(model, model_input) + [
         _problem("required", name, f"{name} is required") for name in schema["required"] if name not in model_input
     ]
     for name, value in model_input.items():
@@ -90,4 +124,4 @@ def validate_input(model: str, model_input: dict[str, Any]) -> list[dict[str, st
             problems.append(_problem("additional_property_not_allowed", name, f"{name} is not a field of {model}"))
         elif value is not None:
             problems.extend(_field_problems(name, value, properties[name]))
-    return problems + _cross_field_problems(model, model_input)
+    return problems

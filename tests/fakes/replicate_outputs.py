@@ -3,10 +3,15 @@ and the metrics Replicate reports with them (token counts, characters, seconds o
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from shared.ffmpeg import ffmpeg, run_tool
 
@@ -14,13 +19,84 @@ STYLE_DESCRIPTION = "Soft pastel palette, warm morning light, shallow depth of f
 
 
 async def make_video(out: Path, *, duration_s: float, aspect_ratio: str, height: int) -> None:
-    width = height * 16 // 9 if aspect_ratio == "16:9" else height * 9 // 16 if aspect_ratio == "9:16" else height
-    width -= width % 2
+    width, height = _size(aspect_ratio, height)
     await ffmpeg(
         ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=24", "-t", str(duration_s),
          "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(out)],
         timeout_s=60,
     )  # fmt: skip
+
+
+def decode_data_url(url: str, out: Path) -> Path:
+    out.write_bytes(base64.b64decode(url.partition(",")[2]))
+    return out
+
+
+def _size(aspect_ratio: str, height: int) -> tuple[int, int]:
+    width = height * 16 // 9 if aspect_ratio == "16:9" else height * 9 // 16 if aspect_ratio == "9:16" else height
+    return width - width % 2, height
+
+
+async def make_video_between(
+    out: Path, *, first: Path, last: Path | None, duration_s: float, aspect_ratio: str, height: int
+) -> None:
+    """What Veo does with `image` (and `last_frame`): opens on the first image, moves, and ends on the last.
+
+    Moving test content runs between the two (so no second is frozen); without a last frame the
+    clip ends in the moving content, as a model given only a start image would.
+    """
+    width, height = _size(aspect_ratio, height)
+    fit = (
+        f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},"
+        "setsar=1,fps=24,format=yuv420p"
+    )
+    inputs = [
+        "-loop",
+        "1",
+        "-t",
+        "0.6",
+        "-i",
+        str(first),
+        "-f",
+        "lavfi",
+        "-t",
+        f"{duration_s - 0.4:.3f}",
+        "-i",
+        f"testsrc2=size={width}x{height}:rate=24",
+    ]
+    graph = f"[0:v]{fit}[a];[1:v]{fit}[b];[a][b]xfade=transition=fade:duration=0.5:offset=0.1[x]"
+    if last is not None:
+        inputs += ["-loop", "1", "-t", "0.8", "-i", str(last)]
+        graph += f";[2:v]{fit}[c];[x][c]xfade=transition=fade:duration=0.5:offset={duration_s - 0.8:.3f}[x2]"
+    await ffmpeg(
+        [*inputs, "-filter_complex", graph, "-map", "[x2]" if last is not None else "[x]", "-t", f"{duration_s}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(out)],
+        timeout_s=60,
+    )  # fmt: skip
+
+
+_IMAGE_HEIGHTS = {"1K": 576, "2K": 1152, "4K": 2304}
+
+
+def make_image(out: Path, *, model_input: dict[str, Any], image_format: str) -> None:
+    """An image of the asked aspect ratio, coloured from the prompt, with the first reference pasted in
+    its centre (so a frame made from the hero visibly carries it)."""
+    aspect = str(model_input.get("aspect_ratio", "16:9"))
+    ratio = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0, "4:3": 4 / 3, "3:4": 3 / 4}.get(aspect, 16 / 9)
+    height = _IMAGE_HEIGHTS.get(str(model_input.get("resolution", "1K")), 576) // 2
+    width = round(height * ratio)
+    shade = hashlib.sha256(str(model_input.get("prompt", "")).encode()).digest()
+    image = Image.new("RGB", (width, height), (shade[0], shade[1], shade[2]))
+    references = model_input.get("image_input") or (
+        [model_input["input_image"]] if "input_image" in model_input else []
+    )
+    if references:
+        raw = base64.b64decode(str(references[0]).partition(",")[2])
+        with Image.open(io.BytesIO(raw)) as reference:
+            inset = reference.convert("RGB")
+        inset.thumbnail((width // 2, height // 2))
+        image.paste(inset, ((width - inset.width) // 2, (height - inset.height) // 2))
+    image.save(out, format="PNG" if image_format == "png" else "JPEG")
 
 
 async def make_song(out: Path, *, duration_s: float) -> None:

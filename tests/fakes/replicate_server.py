@@ -28,10 +28,20 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.replicate_inputs import validate_input
-from tests.fakes.replicate_outputs import llm_answer, make_song, make_speech, make_video, output_metrics
+from tests.fakes.replicate_outputs import (
+    decode_data_url,
+    llm_answer,
+    make_image,
+    make_song,
+    make_speech,
+    make_video,
+    make_video_between,
+    output_metrics,
+)
 
 VIDEO_MODELS = {"google/veo-3.1", "google/veo-3.1-fast", "kwaivgi/kling-v2.1"}
 MUSIC_MODELS = {"stability-ai/stable-audio-2.5", "minimax/music-2.6"}
+IMAGE_MODELS = {"google/nano-banana-pro", "google/nano-banana-2", "black-forest-labs/flux-kontext-pro"}
 SPEECH_MODELS = {"minimax/speech-2.8-hd", "minimax/speech-2.6-hd"}
 TEXT_MODELS = {
     "openai/gpt-5.6-terra", "openai/gpt-5.6-luna", "openai/gpt-5.2", "google/gemini-3-pro",
@@ -208,17 +218,31 @@ class FakeReplicate:
             cfg.invalid_script_next -= 1 if invalid else 0
             return llm_answer(model_input, invalid=invalid)
         audio = prediction.model in MUSIC_MODELS or prediction.model in SPEECH_MODELS
-        out = self.files / f"{prediction.id}.{'mp3' if audio else 'mp4'}"
-        if prediction.model in SPEECH_MODELS:
+        image_format = str(model_input.get("output_format", "jpg"))
+        suffix = "mp3" if audio else image_format if prediction.model in IMAGE_MODELS else "mp4"
+        out = self.files / f"{prediction.id}.{suffix}"
+        if prediction.model in IMAGE_MODELS:
+            make_image(out, model_input=model_input, image_format=image_format)
+        elif prediction.model in SPEECH_MODELS:
             await make_speech(out, text=str(model_input["text"]), speed=float(model_input.get("speed", 1.0)))
         elif prediction.model in MUSIC_MODELS:
             await make_song(out, duration_s=float(model_input.get("duration", cfg.music_duration_s)))
         else:
             height = cfg.video_height or (1080 if model_input.get("resolution") == "1080p" else 720)
             aspect = str(model_input.get("aspect_ratio", "16:9"))
-            await make_video(out, duration_s=float(model_input.get("duration", 5)), aspect_ratio=aspect, height=height)
+            seconds = float(model_input.get("duration", 5))
+            if isinstance(model_input.get("image"), str) and str(model_input["image"]).startswith("data:"):
+                first = decode_data_url(str(model_input["image"]), self.files / f"{prediction.id}.first")
+                last = (decode_data_url(str(model_input["last_frame"]), self.files / f"{prediction.id}.last")
+                        if "last_frame" in model_input else None)  # fmt: skip
+                await make_video_between(out, first=first, last=last, duration_s=seconds, aspect_ratio=aspect,
+                                         height=height)  # fmt: skip
+            else:
+                await make_video(out, duration_s=seconds, aspect_ratio=aspect, height=height)
         if cfg.data_urls:
-            mime = "audio/mpeg" if audio else "video/mp4"
+            mime = (
+                "audio/mpeg" if audio else f"image/{image_format}" if prediction.model in IMAGE_MODELS else "video/mp4"
+            )
             return f"data:{mime};base64,{base64.b64encode(out.read_bytes()).decode()}"
         return f"{self.base_url}/files/{out.name}"
 

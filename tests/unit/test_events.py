@@ -21,6 +21,7 @@ from shared.topology import all_event_types
 
 PAYLOADS: dict[str, dict[str, Any]] = {
     "script.completed": {"script_key": "k", "duration_s": 30, "scene_count": 4, "needs_narration": True},
+    "keyframes.completed": {"hero_key": "h", "keyframe_keys": ["k0", "k1", "k2"], "continuity": "keyframes"},
     "narration.completed": {"audio_key": "a", "timings_key": "t", "duration_s": 29.5},
     "narration.skipped": {"reason": "the script has no narration"},
     "clips.completed": {"clip_keys": ["c0", "c1"], "duration_s": 30},
@@ -81,6 +82,19 @@ def _body(**changes: object) -> str:
 def test_a_body_that_is_not_a_current_event_is_poison(body: str | bytes):
     with pytest.raises(PoisonMessage):
         parse_event(body)
+
+
+def test_keyframes_completed_names_its_continuity_and_refuses_an_unknown_one():
+    chained = make_event(
+        "keyframes.completed", job_id="j1", user_id="u1", payload={"hero_key": "h", "keyframe_keys": ["k0"],
+                                                                     "continuity": "chain"},
+    )  # fmt: skip
+    body = json.loads(dump_event(chained))
+    body["payload"]["continuity"] = "sequential"
+
+    assert parse_event(dump_event(chained)).payload == chained.payload
+    with pytest.raises(PoisonMessage):
+        parse_event(json.dumps(body))
 
 
 def test_a_body_from_before_versions_parses_as_version_1():

@@ -28,7 +28,10 @@ def _job(generation: int = 1, **stages: StageState) -> Job:
         user_id="u1",
         status="running",
         request=AdRequest(brief="A calm morning allergy spot"),
-        stages={name: stages.get(name, StageState()) for name in ("script", "narration", "clips", "music", "composer")},
+        stages={
+            name: stages.get(name, StageState())
+            for name in ("script", "keyframes", "narration", "clips", "music", "composer")
+        },
         created_at="t",
         updated_at="t",
         generation=generation,
@@ -53,4 +56,7 @@ def test_restart_replays_the_stored_event_verbatim() -> None:
 
 def test_a_job_with_every_stage_done_restarts_nothing() -> None:
     done = StageState(status="succeeded")
-    assert restart_events(_job(script=SCRIPT, narration=done, clips=CLIPS, music=MUSIC, composer=done)) == []
+    assert (
+        restart_events(_job(script=SCRIPT, keyframes=done, narration=done, clips=CLIPS, music=MUSIC, composer=done))
+        == []
+    )

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from services.clips.veo import clip_input
+from services.keyframes.image_model import image_input
 from services.music.instrumental import music_input
 from services.narration.minimax_speech import speech_input
 from services.narration.openai_speech import speech_request
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.providers.base import KeyframeShot, MemoryCheckpoints, never_cancelled
 from shared.providers.catalogue import CATALOGUE, MODELS, Model, Price, Usage, model_for
 from shared.providers.replicate_client import token_may_go_to
 from shared.providers.selection import select
@@ -46,6 +47,10 @@ def built_input(model: Model) -> dict:
         return clip_input(
             model.name, SCRIPT.scenes[0], SCRIPT, start_image="data:image/jpeg;base64,AA==", duration=duration
         )
+    if model.stage == "keyframes":
+        shot = KeyframeShot(prompt="a pack on a kitchen table", setting="kitchen", width=720, height=720,
+                            aspect_ratio=SCRIPT.aspect_ratio, shows_product=True)  # fmt: skip
+        return image_input(model.family, shot, ["data:image/jpeg;base64,AA==", "https://example.test/photo.png"])
     return music_input(model.family, SCRIPT, 12.0)
 
 

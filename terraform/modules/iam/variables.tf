@@ -81,6 +81,7 @@ variable "service_access" {
       secrets        = ["stream_token"]
     }
     script    = { secrets = ["replicate"] }
+    keyframes = { secrets = ["replicate"] }
     narration = { secrets = ["openai"] }
     clips     = { secrets = ["replicate"] }
     music     = { secrets = ["replicate"] }
