@@ -40,7 +40,9 @@ async def quote_for(request: AdRequest, settings: Settings) -> Planned:
     writer = script_writer(settings)
     drafted = await writer.write(request, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled)
     script = validated(drafted.script, request)
-    quote = price_script(script, priced_models(settings), script_cost_usd=drafted.cost_usd)
+    quote = price_script(
+        script, priced_models(settings), script_cost_usd=drafted.cost_usd, continuity=continuity_of(request)
+    )
     return Planned(quote, script, writer.name)
 
 
@@ -49,9 +51,15 @@ def estimate_for(request: AdRequest, settings: Settings) -> Quote:
     planned = plan(request)
     models = priced_models(settings)
     tokens = estimated_script_tokens(planned) if models.get("script") is not None else None
-    return price_script(planned, models, script_tokens=tokens)
+    return price_script(planned, models, script_tokens=tokens, continuity=continuity_of(request))
 
 
-def price_stored(script: Script, settings: Settings, *, script_cost_usd: float) -> Quote:
+def price_stored(script: Script, request: AdRequest, settings: Settings, *, script_cost_usd: float) -> Quote:
     """The quote of a job's own (written or edited) script: what writing it cost, and what rendering it will."""
-    return price_script(script, priced_models(settings), script_cost_usd=script_cost_usd)
+    models = priced_models(settings)
+    return price_script(script, models, script_cost_usd=script_cost_usd, continuity=continuity_of(request))
+
+
+def continuity_of(request: AdRequest) -> str:
+    """The request's continuity mode (keyframes unless it asks for the chain): it decides how many keyframes."""
+    return str(getattr(request, "continuity", "keyframes"))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from services.gateway.pricing import price_stored
 from services.gateway.schemas import StoryboardScene, StoryboardView
 from shared.config import Settings
-from shared.events import ClipsCompletedPayload, ScriptCompletedPayload
+from shared.events import ClipsCompletedPayload, KeyframesCompletedPayload, ScriptCompletedPayload
 from shared.job import Job
 from shared.script import Script
 from shared.storage import Storage
@@ -36,8 +36,8 @@ def expires_at(job: Job, settings: Settings) -> str | None:
 
 def _frame_keys(job: Job) -> tuple[list[str], list[str]]:
     """Each scene's first keyframe (the keyframes stage's `keyframe_keys`) and its clip's thumbnail, where made."""
-    keyframes = job.completion_event("keyframes") if "keyframes" in job.stages else None
-    keyframe_keys = list(getattr(keyframes.payload, "keyframe_keys", []) if keyframes else [])
+    keyframes = job.output("keyframes", KeyframesCompletedPayload)
+    keyframe_keys = list(keyframes.keyframe_keys) if keyframes else []
     clips = job.output("clips", ClipsCompletedPayload)
     return keyframe_keys, list(clips.thumbnail_keys) if clips else []
 
@@ -63,6 +63,6 @@ async def storyboard_view(job: Job, script: Script, storage: Storage, settings: 
         editable=editable(job),
         expires_at=expires_at(job, settings),
         major_statement=script.safety_text or None,
-        quote=price_stored(script, settings, script_cost_usd=job.stage("script").cost_usd),
+        quote=price_stored(script, job.request, settings, script_cost_usd=job.stage("script").cost_usd),
         scenes=scenes,
     )

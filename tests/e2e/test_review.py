@@ -33,11 +33,12 @@ from tests.statement_probe import frame_rgb, ocr_words, word_share
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DEFAULTS = Settings()
-VEO, SCRIPT_MODEL, MUSIC, SPEECH = (
+VEO, SCRIPT_MODEL, MUSIC, SPEECH, IMAGE = (
     DEFAULTS.video_model,
     DEFAULTS.script_model,
     DEFAULTS.music_model,
     DEFAULTS.narration_model,
+    DEFAULTS.image_model,
 )
 OTHER_KEY = "e2e-other-key-0123456789"
 PHARMA = {
@@ -137,6 +138,9 @@ def test_a_quote_plans_the_script_with_the_configured_writer_and_prices_it(stack
     assert [s["seconds"] for s in quote["scenes"]] == billed
     assert lines["clips"]["cost_usd"] == pytest.approx(0.20 * sum(billed))
     assert lines["music"]["cost_usd"] == pytest.approx(0.20)
+    images = 1 + len(script["scenes"]) + 1  # the hero, then one keyframe per scene boundary
+    assert (lines["keyframes"]["model"], lines["keyframes"]["units"]) == (IMAGE, images)
+    assert lines["keyframes"]["cost_usd"] == pytest.approx(0.13 * images)
     spoken = sum(len(speakable(line)) for s in script["scenes"] for line in s["narration"])
     assert (lines["narration"]["units"], lines["narration"]["unit"]) == (spoken, "character")
     assert quote["total_usd"] == pytest.approx(sum(line["cost_usd"] for line in quote["stages"]))
@@ -182,6 +186,10 @@ def reviewed(stack: RunningStack, fakes: FakeProviders, tmp_path_factory: pytest
                            {"index": statement_scene, "visual_prompt": PICTURE}]}  # fmt: skip
         seen["edited"] = client.patch(f"/api/v1/jobs/{job_id}/storyboard", json=edit)
         seen["script_after_edit"] = stored_script(stack, job_id)
+        # A changed picture: its keyframe is made again (only that one), then the job awaits approval again.
+        seen["redoing"] = client.get(f"/api/v1/jobs/{job_id}").json()["status"]
+        seen["awaiting_again"] = wait_status(client, job_id, "awaiting_approval")
+        seen["after_redo"] = paid_creates(fakes)
         seen["approved"] = [client.post(f"/api/v1/jobs/{job_id}/approve") for _ in range(2)]
         seen["job"] = wait_until_ended(client, job_id, timeout_s=480)  # clips are fitted by ffmpeg: slow on 2 cores
         seen["approve_after_end"] = client.post(f"/api/v1/jobs/{job_id}/approve")
@@ -196,12 +204,13 @@ def reviewed(stack: RunningStack, fakes: FakeProviders, tmp_path_factory: pytest
     return seen
 
 
-def test_a_reviewed_job_pays_for_nothing_but_its_script_before_approval(reviewed) -> None:
+def test_a_reviewed_job_pays_for_nothing_but_its_script_and_keyframes_before_approval(reviewed) -> None:
     assert reviewed["awaiting"]["status"] == "awaiting_approval"
-    assert reviewed["before_approval"] == {SCRIPT_MODEL: 1}
+    scenes = len(reviewed["storyboard"]["scenes"])
+    assert reviewed["before_approval"] == {SCRIPT_MODEL: 1, IMAGE: 1 + scenes + 1}  # the hero and the boundaries
     assert reviewed["tts_before_approval"] == 0
     stages = reviewed["awaiting"]["stages"]
-    assert stages["script"]["status"] == "succeeded"
+    assert (stages["script"]["status"], stages["keyframes"]["status"]) == ("succeeded", "succeeded")
     assert {stages[name]["status"] for name in ("narration", "clips", "music", "composer")} == {"pending"}
     assert "job.awaiting_approval" in reviewed["events"]  # what the notifier turns into the webhook
 
@@ -213,6 +222,7 @@ def test_the_storyboard_shows_each_scene_the_statement_and_the_quote(reviewed) -
     assert board["major_statement"] == PHARMA["side_effects"]
     assert sum(s["duration_s"] for s in board["scenes"]) == pytest.approx(PHARMA["duration_s"])
     assert all(s["visual_prompt"] for s in board["scenes"])
+    assert all(s["keyframe_url"] for s in board["scenes"])  # the look to approve before paying for video
     assert board["quote"]["total_usd"] == pytest.approx(sum(line["cost_usd"] for line in board["quote"]["stages"]))
     assert [s["index"] for s in board["quote"]["scenes"]] == [s["index"] for s in board["scenes"]]
 
@@ -245,6 +255,13 @@ def test_the_edited_storyboard_is_what_is_rendered(reviewed) -> None:
     assert word_share(ON_SCREEN, words) == 1.0, words
 
 
+def test_a_changed_picture_remakes_only_its_keyframe_before_approval(reviewed) -> None:
+    assert reviewed["redoing"] in {"running", "awaiting_approval"}  # awaiting again once the keyframe is made
+    before, after = reviewed["before_approval"], reviewed["after_redo"]
+    assert after == {**before, IMAGE: before[IMAGE] + 1}  # that scene's opening frame; the rest are reused
+    assert VEO not in after
+
+
 def test_approving_releases_the_paid_stages_once_and_again_is_harmless(reviewed) -> None:
     first, second = reviewed["approved"]
     assert (first.status_code, second.status_code) == (202, 202)
@@ -252,7 +269,8 @@ def test_approving_releases_the_paid_stages_once_and_again_is_harmless(reviewed)
     script: Script = reviewed["script"]
     shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)
     after = reviewed["after"]
-    assert {k: v for k, v in after.items() if k != SPEECH} == {SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1}
+    images = reviewed["after_redo"][IMAGE]
+    assert {k: v for k, v in after.items() if k != SPEECH} == {SCRIPT_MODEL: 1, IMAGE: images, VEO: shots, MUSIC: 1}
     assert reviewed["approve_after_end"].status_code == 202  # approved long ago: the same answer, nothing redone
     assert reviewed["events"].count("job.completed") == 1
 
