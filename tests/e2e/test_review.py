@@ -138,7 +138,8 @@ def test_a_quote_plans_the_script_with_the_configured_writer_and_prices_it(stack
     assert [s["seconds"] for s in quote["scenes"]] == billed
     assert lines["clips"]["cost_usd"] == pytest.approx(0.20 * sum(billed))
     assert lines["music"]["cost_usd"] == pytest.approx(0.20)
-    images = 1 + len(script["scenes"]) + 1  # the hero, then one keyframe per scene boundary
+    pictures = {s["visual_prompt"] for s in script["scenes"]}  # (the fake's scenes share one setting)
+    images = 1 + len(pictures) + 1  # the hero, an opening per distinct picture, the closing frame
     assert (lines["keyframes"]["model"], lines["keyframes"]["units"]) == (IMAGE, images)
     assert lines["keyframes"]["cost_usd"] == pytest.approx(0.13 * images)
     spoken = sum(len(speakable(line)) for s in script["scenes"] for line in s["narration"])
@@ -206,8 +207,9 @@ def reviewed(stack: RunningStack, fakes: FakeProviders, tmp_path_factory: pytest
 
 def test_a_reviewed_job_pays_for_nothing_but_its_script_and_keyframes_before_approval(reviewed) -> None:
     assert reviewed["awaiting"]["status"] == "awaiting_approval"
-    scenes = len(reviewed["storyboard"]["scenes"])
-    assert reviewed["before_approval"] == {SCRIPT_MODEL: 1, IMAGE: 1 + scenes + 1}  # the hero and the boundaries
+    quoted = next(line for line in reviewed["storyboard"]["quote"]["stages"] if line["stage"] == "keyframes")
+    assert quoted["units"] >= 1 + 1 + 1  # the hero, an opening per distinct picture, the closing frame
+    assert reviewed["before_approval"] == {SCRIPT_MODEL: 1, IMAGE: quoted["units"]}  # as quoted
     assert reviewed["tts_before_approval"] == 0
     stages = reviewed["awaiting"]["stages"]
     assert (stages["script"]["status"], stages["keyframes"]["status"]) == ("succeeded", "succeeded")
