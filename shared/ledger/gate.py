@@ -44,11 +44,19 @@ def reach_expression(pre_gate: int) -> Expression:
 @functools.cache
 def edit_expression(redo: int) -> Expression:
     """The script stage's completion replaced by the edited script's (only over the one the editor saw); the
-    `redo` stages before the gate (`#k0`…) back to pending, and the job running until they are done again."""
-    resets = "".join(f", #st.#k{i}.#status = :pending, #st.#k{i}.lease_expires_at = :zero" for i in range(redo))
+    `redo` stages before the gate (`#k0`…) back to pending, and the job running until they are done again.
+
+    A redone stage reports its whole cost again when it completes (reused images count at what they cost), so
+    its previous cost leaves the job's total here: the total stays the sum of its stages.
+    """
+    resets = "".join(
+        f", #st.#k{i}.#status = :pending, #st.#k{i}.lease_expires_at = :zero, #st.#k{i}.cost_usd = :zero"
+        for i in range(redo)
+    )
     running = ", #status = :running, #o = :mark" if redo else ""
+    uncount = " ADD cost_usd :uncount" if redo else ""
     return Expression(
-        f"SET #st.#script.event = :event, updated_at = :updated{running}{resets}",
+        f"SET #st.#script.event = :event, updated_at = :updated{running}{resets}{uncount}",
         "#gate = :closed AND #status = :awaiting_approval AND #st.#script.event = :seen",
     )
 
@@ -69,14 +77,15 @@ class Gate:
         values = {":now": time.time(), ":mark": APPROVED, ":updated": now_iso()}
         return await self._table.update(job_id, APPROVE, values=values)
 
-    async def replace_script(
-        self, job_id: str, *, seen_event: str, event_json: str, redo: tuple[str, ...] = ()
-    ) -> Job | None:
+    async def replace_script(self, job: Job, *, event_json: str, redo: tuple[str, ...] = ()) -> Job | None:
         """Points the job at its edited script; None when the job moved on or another edit came first."""
         names = {"#script": "script"} | {f"#k{i}": name for i, name in enumerate(redo)}
+        seen_event = job.stage("script").event or ""
         values: dict[str, object] = {":event": event_json, ":seen": seen_event, ":updated": now_iso()}
         if redo:
-            values |= {":zero": 0, ":mark": EDITED}
+            uncount = -round(sum(job.stage(name).cost_usd for name in redo), 6)
+            values |= {":zero": 0, ":mark": EDITED, ":uncount": uncount}
+        job_id = job.job_id
         return await self._table.update(job_id, edit_expression(len(redo)), names, values)
 
     async def expire(self, job: Job, *, older_than: float) -> bool:

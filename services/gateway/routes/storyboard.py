@@ -99,8 +99,7 @@ async def edit_storyboard(
     # are keyed by content, so only what the edit touched is paid for again).
     redo = tuple(s.name for s in PRE_GATE_STAGES if s.name != "script" and job.stage(s.name).done)
     updated = await conn.ledger.gate.replace_script(
-        job.job_id,
-        seen_event=job.stage("script").event or "",
+        job,
         event_json=event.model_dump_json(),
         redo=redo if edited.pictures_changed else (),
     )
