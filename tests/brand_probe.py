@@ -122,11 +122,20 @@ class ColouredBox:
     fill: float  # the share of the box that is that colour or its text
 
 
-def coloured_box(image: Rgb, colour: str, rows: tuple[float, float], *, tolerance: float = 60.0) -> ColouredBox | None:
-    """The bounding box of the pixels near `colour` ('#RRGGBB') within a band of rows (fractions of the height)."""
-    height = image.shape[0]
+def coloured_box(
+    image: Rgb,
+    colour: str,
+    rows: tuple[float, float],
+    *,
+    columns: tuple[float, float] = (0.0, 1.0),
+    tolerance: float = 60.0,
+) -> ColouredBox | None:
+    """The bounding box of the pixels near `colour` ('#RRGGBB') within a band of rows and columns (fractions of
+    the frame's height and width); the box is in frame pixels."""
+    height, width = image.shape[:2]
     top0, bottom0 = round(rows[0] * height), round(rows[1] * height)
-    band = image[top0:bottom0].astype(np.float64)
+    left0, right0 = round(columns[0] * width), round(columns[1] * width)
+    band = image[top0:bottom0, left0:right0].astype(np.float64)
     target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], np.float64)
     near = np.linalg.norm(band - target, axis=2) < tolerance
     if near.sum() < 0.01 * near.size:
@@ -140,7 +149,9 @@ def coloured_box(image: Rgb, colour: str, rows: tuple[float, float], *, toleranc
     plate_pixels = inside[near[top:bottom, left:right]]
     fill = float((near[top:bottom, left:right] | text).mean())
     median = np.median(plate_pixels, axis=0)
-    return ColouredBox((left, top + top0, right, bottom + top0), (median[0], median[1], median[2]), fill)
+    return ColouredBox(
+        (left + left0, top + top0, right + left0, bottom + top0), (median[0], median[1], median[2]), fill
+    )
 
 
 def colour_distance(a: tuple[float, float, float], colour: str) -> float:

@@ -30,6 +30,7 @@ from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events, stream_token
 from services.gateway.routes.quotes import create_quote
+from services.gateway.routes.revisions import revise_job
 from services.gateway.routes.storyboard import approve_storyboard, edit_storyboard, get_storyboard
 from services.gateway.routes.submit import generate
 from services.gateway.routes.system import health, ready, usage
@@ -130,6 +131,7 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             get_storyboard,
             edit_storyboard,
             approve_storyboard,
+            revise_job,
             stream_token,
             job_events,
             job_compliance,

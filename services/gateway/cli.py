@@ -1,14 +1,18 @@
-"""`pharmagen`: submit a brief and watch it, list, show, cancel and retry jobs — over the gateway's HTTP API.
+"""`pharmagen`: submit a brief and watch it, revise a finished ad, upload a product photo, logo or font, list,
+show, cancel and retry jobs — over the gateway's HTTP API.
 
 Quotes and the review flow (`quote`, `generate --review`, `storyboard show|edit|approve`) are in `cli_review`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from rich.table import Table
 
@@ -85,6 +89,109 @@ def generate(
             console.print(f"then: pharmagen storyboard approve {submitted['job_id']}")
             return
         download(watch(client, submitted["job_id"], poll_s=POLL_S), out)
+
+
+def _download(url: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with httpx.stream("GET", url, timeout=120) as video, target.open("wb") as sink:
+        for chunk in video.iter_bytes():
+            sink.write(chunk)
+
+
+def _diff(file: Path | None, scene: int | None, changes: dict[str, Any], music_mood: str | None) -> dict[str, Any]:
+    """The revision body: a JSON file's, or one scene's changes from the options (and the music mood)."""
+    body: dict[str, Any] = json.loads(file.read_text()) if file else {}
+    edits = {name: value for name, value in changes.items() if value is not None}
+    if edits:
+        if scene is None:
+            console.print("[red]--scene says which scene the changes are for[/red]")
+            raise typer.Exit(2)
+        body.setdefault("scenes", []).append({"index": scene, **edits})
+    if music_mood is not None:
+        body["music_mood"] = music_mood
+    return body
+
+
+@app.command()
+def revise(
+    job_id: str,
+    *,
+    scene: Annotated[int | None, typer.Option(help="The scene (0-based) the options below change")] = None,
+    on_screen_text: Annotated[str | None, typer.Option(help="The scene's on-screen text (free to change)")] = None,
+    visual_prompt: Annotated[str | None, typer.Option(help="The scene's picture (re-renders it)")] = None,
+    narration: Annotated[list[str] | None, typer.Option(help="A line the scene speaks (repeat for more)")] = None,
+    duration_s: Annotated[float | None, typer.Option(help="The scene's length (the total stays the same)")] = None,
+    music_mood: Annotated[str | None, typer.Option(help="A new music mood (re-makes the music)")] = None,
+    file: Annotated[Path | None, typer.Option(help='A JSON diff: {"scenes": [{"index", ...}], "music_mood"}')] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Default: derived from the job and the diff")] = None,
+    out: Annotated[Path, typer.Option(help="Where the new version's MP4 goes")] = Path("out"),
+    wait: Annotated[bool, typer.Option(help="Watch progress and download the new version")] = True,
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Make the next version of a finished ad: only what the diff changes is redone (and paid for).
+
+    Sending the same diff again makes no second version: the Idempotency-Key is derived from it.
+    """
+    changes = {"on_screen_text": on_screen_text, "visual_prompt": visual_prompt, "narration": narration,
+               "duration_s": duration_s}  # fmt: skip
+    body = _diff(file, scene, changes, music_mood)
+    key = idempotency_key or hashlib.sha256(json.dumps([job_id, body], sort_keys=True).encode()).hexdigest()[:32]
+    with _client(url, api_key) as client:
+        made = _checked(client.post(f"/jobs/{job_id}/revisions", json=body, headers={"Idempotency-Key": key}))
+        redo = made["redo"]
+        console.print(
+            f"job [bold]{job_id}[/bold] version {made['version']}: redoing scenes {redo['scenes'] or 'none'}, "
+            f"narration segments {redo['narration_segments'] or 'none'}, music {'yes' if redo['music'] else 'no'}"
+            f" (estimate ${made['estimate']['total_usd']:.2f})"
+        )
+        if not wait:
+            return
+        job = watch(client, job_id, poll_s=POLL_S)
+        if job["status"] != "completed":
+            error = job.get("error") or {}
+            console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
+            raise typer.Exit(1)
+        target = out / f"{job_id}-v{job['version']}.mp4"
+        _download(job["outputs"]["video_url"], target)
+        console.print(f"[green]done[/green] {target} (this version cost ${job['cost_usd']:.2f})")
+
+
+UPLOAD_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+                ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf"}  # fmt: skip
+CHECK_WAIT_S = 30.0
+
+
+@app.command()
+def upload(
+    path: Path,
+    *,
+    kind: Annotated[str, typer.Option(help="product_photo, logo or font")],
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Upload a product photo, logo or font; prints its asset id once the check passed (for product_photos and
+    brand_kit in a request)."""
+    data = path.read_bytes()
+    content_type = UPLOAD_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    with _client(url, api_key) as client:
+        body = {"kind": kind, "content_type": content_type, "size_bytes": len(data)}
+        created = _checked(client.post("/assets", json=body))
+        form = created["upload"]
+        posted = httpx.post(form["url"], data=form["fields"], files={"file": (path.name, data, content_type)},
+                            timeout=120)  # fmt: skip
+        if posted.is_error:
+            console.print(f"[red]the upload was refused ({posted.status_code})[/red]")
+            raise typer.Exit(1)
+        deadline = time.monotonic() + CHECK_WAIT_S
+        asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+        while asset["status"] == "pending" and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+            asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+    if asset["status"] != "ready":
+        console.print(f"[red]{asset['status']}: {asset.get('reason') or 'not checked yet'}[/red]")
+        raise typer.Exit(1)
+    console.print(asset["asset_id"])
 
 
 @jobs_app.command("list")

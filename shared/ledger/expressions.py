@@ -27,6 +27,7 @@ NAMES: dict[str, str] = {
     "#kind": RECORD_KIND,
     "#gate": "gate",
     "#o": "outbox",  # shared.ledger.outbox.OUTBOX
+    "#sc": "scenes",  # a stage's units of work, by index (`#i`): stages.<stage>.scenes.<index>
     "#ver": "version",
 }
 STATUS_VALUES: dict[str, str] = {f":{status}": status for status in (*_STATUSES, *GATE_VALUES)}
@@ -38,6 +39,12 @@ _VALUE = re.compile(r":\w+")
 JOB_OPEN = "attribute_exists(job_id) AND NOT #status IN (:completed, :failed, :cancelled)"
 HELD_BY_OWNER = "#st.#s.#owner = :owner AND #st.#s.#status = :running"
 GATE_NOT_CLOSED = "(attribute_not_exists(#gate) OR #gate <> :closed)"
+UNIT_PATH = "#st.#s.#sc.#i"  # one unit of a stage's work
+
+
+def held_by_owner(path: str) -> str:
+    """The record at `path` is running and held by `:owner`."""
+    return f"{path}.#owner = :owner AND {path}.#status = :running"
 
 
 @dataclass(frozen=True)
