@@ -35,10 +35,30 @@ class StageState(BaseModel):
     cost_usd: float = 0.0
     event: str | None = None  # the completion event as published, so a duplicate can re-publish it
     checkpoints: dict[str, str] = Field(default_factory=dict)
+    # A stage with units of work (clips): each unit's own record, by index ("0", "1", ...), and whether
+    # the stage's completion event, written by the join, has been published (`owner`/`lease_expires_at`
+    # then hold the announcer's claim on publishing it).
+    scenes: dict[str, StageState] | None = None
+    sequential: bool = False  # units start one after another (chain mode), each once the one before is done
+    announced: bool = False
 
     @property
     def done(self) -> bool:
         return self.status in DONE_STAGE_STATUSES
+
+    @property
+    def share_done(self) -> float:
+        """1 when done; for a stage with units under way, the share of its units done."""
+        if self.done or not self.scenes:
+            return 1.0 if self.done else 0.0
+        return sum(unit.done for unit in self.scenes.values()) / len(self.scenes)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.scenes or {})
+
+    def unit(self, index: int) -> StageState:
+        return (self.scenes or {}).get(str(index), StageState())
 
     @property
     def elapsed_s(self) -> float | None:
@@ -81,7 +101,7 @@ class Job(BaseModel):
         if self.status == "completed":
             return 100
         total = sum(s.progress_weight for s in JOB_STAGES)
-        done = sum(s.progress_weight for s in JOB_STAGES if self.stages.get(s.name, StageState()).done)
+        done = sum(s.progress_weight * self.stage(s.name).share_done for s in JOB_STAGES)
         return min(99, round(100 * done / total)) if total else 0
 
     def version_records(self) -> list[VersionRecord]:
@@ -107,6 +127,12 @@ class Job(BaseModel):
     def completion_event(self, stage_name: str) -> Event | None:
         raw = self.stage(stage_name).event
         return parse_event(raw) if raw else None
+
+    def unit_output(self, stage_name: str, index: int, model: type[P]) -> P | None:
+        """What one unit of a stage (a scene of the clips stage) announced, as its payload model."""
+        raw = self.stage(stage_name).unit(index).event
+        payload = parse_event(raw).payload if raw else None
+        return payload if isinstance(payload, model) else None
 
     def output(self, stage_name: str, model: type[P]) -> P | None:
         """What a finished stage announced, as its payload model; None when it announced nothing of that kind."""

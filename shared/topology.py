@@ -26,6 +26,32 @@ TERMINAL_EVENTS = ("job.completed", "job.failed", "job.cancelled")
 
 
 @dataclass(frozen=True)
+class Units:
+    """A stage whose work fans out into units (the clips stage's scenes), each its own message on the stage's queue.
+
+    The stage's trigger event plans the units and publishes `<name>.requested` for each one that may start;
+    each is claimed, leased, heartbeated, retried and dead-lettered on its own, and announces
+    `<name>.completed`. A join in the ledger completes the stage once every unit is done. A unit's state
+    nests in the stage's record (`stages.<stage>.scenes.<index>`); a failed unit names itself in the job's
+    error (`scene 3: ...`, counted from 1).
+    """
+
+    name: str
+
+    @property
+    def requested(self) -> str:
+        return f"{self.name}.requested"
+
+    @property
+    def completed(self) -> str:
+        return f"{self.name}.completed"
+
+    def label(self, index: int) -> str:
+        """The unit as a person reads it in an error: `scene 3` for index 2."""
+        return f"{self.name} {index + 1}"
+
+
+@dataclass(frozen=True)
 class Stage:
     """A stage service: what wakes it, what it announces, how its queue behaves."""
 
@@ -48,6 +74,15 @@ class Stage:
     job_status_while_running: str = "running"
     # Python module run as this stage's service process.
     module: str = field(default="")
+    # Work split into units of its own (clips: one message per scene), joined in the ledger.
+    units: Units | None = None
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """The events that start the stage's work (for a stage with units: what it consumes but its unit events)."""
+        if self.units is None:
+            return self.consumes
+        return tuple(e for e in self.consumes if e not in {self.units.requested, self.units.completed})
 
     @property
     def queue_name(self) -> str:
@@ -98,15 +133,17 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="clips",
-        consumes=("script.completed",),
-        publishes=("clips.completed",),
+        # Opened by the keyframes (each scene runs between two of them), then one message per scene.
+        consumes=("keyframes.completed", "scene.requested", "scene.completed"),
+        publishes=("clips.completed", "scene.requested", "scene.completed"),
         visibility_timeout_s=120,
         max_receive_count=4,
         concurrency=1,
-        # Ten minutes per clip, up to eight scenes: the heartbeat keeps the message while it runs.
-        attempt_timeout_s=4800,
-        requires=("script",),
+        # One scene per attempt: up to two Veo generations of ten minutes each, the heartbeat keeps the message.
+        attempt_timeout_s=1500,
+        requires=("script", "keyframes"),
         progress_weight=45,
+        units=Units("scene"),
     ),
     Stage(
         name="music",
@@ -121,14 +158,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="composer",
-        # keyframes: until clips are made from the keyframes, the composer also waits for them itself.
-        consumes=(
-            "keyframes.completed",
-            "narration.completed",
-            "narration.skipped",
-            "clips.completed",
-            "music.completed",
-        ),
+        consumes=("narration.completed", "narration.skipped", "clips.completed", "music.completed"),
         publishes=("job.completed",),
         visibility_timeout_s=120,
         max_receive_count=4,

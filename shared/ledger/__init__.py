@@ -3,8 +3,8 @@
 One module per concept: `items` (serialisation and record kinds), `expressions` (the
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
 `idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
-counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `revisions` (a job's
-next version), `usage`, `assets` (uploads).
+counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `units` (a stage's units of
+work and their join), `revisions` (a job's next version), `usage`, `assets` (uploads).
 `Ledger` is the one face callers use.
 """
 
@@ -22,6 +22,7 @@ from shared.ledger.outbox import Outbox
 from shared.ledger.revisions import RevisionRefused, Revisions, Started
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
+from shared.ledger.units import Units
 from shared.ledger.usage import read_usage
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
@@ -50,6 +51,7 @@ class Ledger:
         self.cancel_job = self._transitions.cancel_job
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
+        self.units = Units(self._table)  # a stage's units of work (the clips stage's scenes)
         self.assets = Assets(dynamodb, table=jobs_table)
         self.revisions = Revisions(self._table, self.active)
 

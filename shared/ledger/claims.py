@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.job import DONE_STAGE_STATUSES, Job
-from shared.ledger.expressions import HELD_BY_OWNER, Expression
+from shared.ledger.expressions import HELD_BY_OWNER, UNIT_PATH, Expression, held_by_owner
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
@@ -33,6 +33,19 @@ _TAKE = (
 EXTEND = Expression("SET #st.#s.lease_expires_at = :lease", HELD_BY_OWNER)
 CHECKPOINT = Expression("SET #st.#s.checkpoints.#k = :v", "#st.#s.#owner = :owner")
 RELEASE = Expression("SET #st.#s.lease_expires_at = :zero, #st.#s.#error = :error", HELD_BY_OWNER)
+# The same three on one unit of a stage's work (`stages.<stage>.scenes.<index>`).
+EXTEND_UNIT = Expression("SET #st.#s.#sc.#i.lease_expires_at = :lease", held_by_owner(UNIT_PATH))
+CHECKPOINT_UNIT = Expression("SET #st.#s.#sc.#i.checkpoints.#k = :v", "#st.#s.#sc.#i.#owner = :owner")
+RELEASE_UNIT = Expression(
+    "SET #st.#s.#sc.#i.lease_expires_at = :zero, #st.#s.#sc.#i.#error = :error", held_by_owner(UNIT_PATH)
+)
+
+
+def slot(stage_name: str, unit: int | None) -> tuple[dict[str, str], bool]:
+    """The names of a stage's record, or of one of its units' records; True when it is a unit."""
+    if unit is None:
+        return {"#s": stage_name}, False
+    return {"#s": stage_name, "#i": str(unit)}, True
 
 
 @dataclass(frozen=True)
@@ -109,15 +122,25 @@ class Claims:
             return Claim("resumed" if job.stage(stage_name).attempts > 1 else "claimed", job)
         return refusal(await self._table.get_job(job_id), stage_name, requires, now, version)
 
-    async def extend_lease(self, job_id: str, stage_name: str, *, owner: str, lease_s: float) -> bool:
+    async def extend_lease(
+        self, job_id: str, stage_name: str, *, owner: str, lease_s: float, unit: int | None = None
+    ) -> bool:
+        names, is_unit = slot(stage_name, unit)
         values = {":lease": time.time() + lease_s, ":owner": owner}
-        return await self._table.update(job_id, EXTEND, {"#s": stage_name}, values) is not None
+        return await self._table.update(job_id, EXTEND_UNIT if is_unit else EXTEND, names, values) is not None
 
-    async def put_checkpoint(self, job_id: str, stage_name: str, *, owner: str, key: str, value: str) -> bool:
-        names = {"#s": stage_name, "#k": key}
-        return await self._table.update(job_id, CHECKPOINT, names, {":v": value, ":owner": owner}) is not None
+    async def put_checkpoint(
+        self, job_id: str, stage_name: str, *, owner: str, key: str, value: str, unit: int | None = None
+    ) -> bool:
+        names, is_unit = slot(stage_name, unit)
+        expression = CHECKPOINT_UNIT if is_unit else CHECKPOINT
+        return (
+            await self._table.update(job_id, expression, names | {"#k": key}, {":v": value, ":owner": owner})
+            is not None
+        )
 
-    async def release(self, job_id: str, stage_name: str, *, owner: str, error: str) -> bool:
+    async def release(self, job_id: str, stage_name: str, *, owner: str, error: str, unit: int | None = None) -> bool:
         """Gives up a claim after a transient failure, so the redelivered message can claim at once."""
+        names, is_unit = slot(stage_name, unit)
         values = {":zero": 0, ":error": error[:500], ":owner": owner}
-        return await self._table.update(job_id, RELEASE, {"#s": stage_name}, values) is not None
+        return await self._table.update(job_id, RELEASE_UNIT if is_unit else RELEASE, names, values) is not None

@@ -21,6 +21,7 @@ NAMES: dict[str, str] = {
     "#owner": "owner",
     "#error": "error",
     "#kind": RECORD_KIND,
+    "#sc": "scenes",  # a stage's units of work, by index (`#i`): stages.<stage>.scenes.<index>
     "#ver": "version",
 }
 STATUS_VALUES: dict[str, str] = {f":{status}": status for status in _STATUSES}
@@ -31,6 +32,12 @@ _VALUE = re.compile(r":\w+")
 # Conditions shared by several writes.
 JOB_OPEN = "attribute_exists(job_id) AND NOT #status IN (:completed, :failed, :cancelled)"
 HELD_BY_OWNER = "#st.#s.#owner = :owner AND #st.#s.#status = :running"
+UNIT_PATH = "#st.#s.#sc.#i"  # one unit of a stage's work
+
+
+def held_by_owner(path: str) -> str:
+    """The record at `path` is running and held by `:owner`."""
+    return f"{path}.#owner = :owner AND {path}.#status = :running"
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,18 @@ def test_queue_names_are_unique():
 
 
 def test_a_stage_is_found_by_name():
-    assert stage("clips").requires == ("script",)
+    assert stage("clips").requires == ("script", "keyframes")
+
+
+def test_the_clips_stage_fans_out_one_message_per_scene_opened_by_the_keyframes():
+    clips = stage("clips")
+
+    assert clips.units is not None
+    assert (clips.units.requested, clips.units.completed) == ("scene.requested", "scene.completed")
+    assert clips.triggers == ("keyframes.completed",)
+    assert {"scene.requested", "scene.completed"} <= set(clips.consumes) & set(clips.publishes)
+    assert clips.units.label(2) == "scene 3"
+    assert [s.name for s in STAGES if s.units is not None] == ["clips"]
 
 
 def test_one_job_stage_completes_the_job_and_it_waits_for_every_other_job_stage():
