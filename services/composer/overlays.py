@@ -108,9 +108,12 @@ def scene_titles(
         if any(shown[0] < b + TITLE_GAP_S and a - TITLE_GAP_S < shown[1] for a, b in quiet):
             continue
         font = brand.title_font_for(scene.on_screen_text) if brand is not None else None
-        width_em = brand.title_metrics.line_width_em if font is not None and brand and brand.title_metrics else None
-        text, font_size = _fit(scene.on_screen_text, width=width, max_size=max_size, line_chars=line_chars,
-                               width_em=width_em or title_width_em)  # fmt: skip
+        metrics = brand.title_metrics if font is not None and brand is not None else None
+        largest = max_size
+        if metrics is not None and script.ad_type == "pharmaceutical" and metrics.line_em > DRAWTEXT_LINE_EM:
+            largest = int(max_size * DRAWTEXT_LINE_EM / metrics.line_em)  # a taller face: smaller, so still not larger
+        text, font_size = _fit(scene.on_screen_text, width=width, max_size=largest, line_chars=line_chars,
+                               width_em=metrics.line_width_em if metrics is not None else title_width_em)  # fmt: skip
         title = TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=shown[0], end_s=shown[1],
                             box=True, font=font)  # fmt: skip
         if brand is not None and brand.title is not None:
