@@ -107,10 +107,15 @@ class UnitsDelivery(Delivery):
             sequential=plan.sequential,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            version=event.version,
         )
         if opened is None:
             claim = refusal(
-                await self.conn.ledger.get_job(job.job_id), self.stage.name, self.stage.requires, time.time()
+                await self.conn.ledger.get_job(job.job_id),
+                self.stage.name,
+                self.stage.requires,
+                time.time(),
+                event.version,
             )
             if claim.kind == "done" and claim.job is not None:
                 await self._announce(claim.job, log)
