@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,21 @@ from shared.asset_tags import mark_failed_assets
 from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
-from shared.events import Event, JobCompletedPayload, PoisonMessage, make_event, parse_event
+from shared.events import (
+    Event,
+    JobAwaitingApprovalPayload,
+    JobCompletedPayload,
+    PoisonMessage,
+    make_event,
+    parse_event,
+)
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
 from shared.queue import Message, Queue
 from shared.refusal import Ack, DeadLetter, Decision, Defer, LeaseFacts, decide
 from shared.stage import Handler, SideHandler, StageContext, StageResult, UnitsHandler, stage_context
-from shared.topology import Stage
+from shared.topology import AWAITING_APPROVAL_EVENT, PRE_GATE_STAGES, Stage
 
 
 class Delivery:
@@ -75,6 +83,7 @@ class Delivery:
             lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            after_approval=self.stage.after_approval,
             version=event.version,
         )
         if claim.granted and claim.job is not None:
@@ -99,6 +108,8 @@ class Delivery:
             stored_event=claim.job.completion_event(self.stage.name) if claim.job else None,
             now=time.time(),
         )
+        if claim.kind == "done" and claim.job is not None:
+            await self._await_approval_if_due(claim.job, log)  # heals a crash before the gate was reached
         await self._execute(decision, message, log)
 
     async def _execute(self, decision: Decision, message: Message, log: Any) -> None:
@@ -194,6 +205,34 @@ class Delivery:
             return
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
         METRICS.stage_succeeded(self.stage.name, elapsed_s)
+        await self._await_approval_if_due(job, log)
+
+    async def _await_approval_if_due(self, job: Job, log: Any) -> None:
+        """A review job whose work before the gate is all done now awaits approval, announced to its webhook.
+
+        The ledger decides (one conditional write: gate closed, every stage before it done), so of the stages
+        finishing last only one moves the job, and a stage after the gate never does.
+        """
+        if not job.gate_closed or self.stage not in PRE_GATE_STAGES:
+            return
+        waiting = await self.conn.ledger.gate.reach(job.job_id, tuple(s.name for s in PRE_GATE_STAGES))
+        if waiting is None:
+            return
+        expires = datetime.fromtimestamp(
+            (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
+        )
+        await self.conn.bus.publish(
+            make_event(
+                AWAITING_APPROVAL_EVENT,
+                job_id=job.job_id,
+                user_id=job.user_id,
+                payload=JobAwaitingApprovalPayload(expires_at=expires),
+                correlation_id=job.correlation_id,
+                generation=job.generation,
+                version=job.version,
+            )
+        )
+        log.info("job.awaiting_approval", expires_at=expires.isoformat())
 
     async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
         """The stage declared to complete the job hands over the job's outputs with its outcome."""

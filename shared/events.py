@@ -120,6 +120,12 @@ class JobCancelledPayload(_Payload):
     pass
 
 
+class JobAwaitingApprovalPayload(_Payload):
+    """A review job's work before its gate is done: its storyboard waits for the user's approval until `expires_at`."""
+
+    expires_at: datetime | None = None
+
+
 class _Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -192,6 +198,11 @@ class JobCancelled(_Envelope):
     payload: JobCancelledPayload = JobCancelledPayload()
 
 
+class JobAwaitingApproval(_Envelope):
+    event_type: Literal["job.awaiting_approval"] = "job.awaiting_approval"
+    payload: JobAwaitingApprovalPayload = JobAwaitingApprovalPayload()
+
+
 Event = Annotated[
     JobSubmitted
     | ScriptCompleted
@@ -204,7 +215,8 @@ Event = Annotated[
     | MusicCompleted
     | JobCompleted
     | JobFailed
-    | JobCancelled,
+    | JobCancelled
+    | JobAwaitingApproval,
     Field(discriminator="event_type"),
 ]
 
@@ -224,6 +236,7 @@ EVENT_CLASSES: dict[str, type[_Envelope]] = {
         JobCompleted,
         JobFailed,
         JobCancelled,
+        JobAwaitingApproval,
     )
 }
 

@@ -86,8 +86,9 @@ class UnitsDelivery(Delivery):
             await self._announce(job, log)  # a duplicate trigger: repair an announcement that never happened
             await self.queue.delete(message)
             return
-        if job.terminal:
-            log.info("stage.not_claimed", reason="ended")
+        if job.terminal or (self.stage.after_approval and job.gate_closed):
+            # Ended; or a review job not approved yet: approval re-publishes what wakes this stage.
+            log.info("stage.not_claimed", reason="ended" if job.terminal else "gated")
             await self.queue.delete(message)
             return
         try:
@@ -108,6 +109,7 @@ class UnitsDelivery(Delivery):
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
             version=event.version,
+            after_approval=self.stage.after_approval,
         )
         if opened is None:
             claim = refusal(
@@ -116,6 +118,7 @@ class UnitsDelivery(Delivery):
                 self.stage.requires,
                 time.time(),
                 event.version,
+                after_approval=self.stage.after_approval,
             )
             if claim.kind == "done" and claim.job is not None:
                 await self._announce(claim.job, log)

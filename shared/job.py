@@ -1,6 +1,8 @@
 """A job as the ledger holds it: the request, the job status, and one record per stage.
 
-Status flows `queued → running → composing → completed | failed | cancelled`; each stage
+Status flows `queued → running → composing → completed | failed | cancelled`; a review job stops at
+`awaiting_approval` once its work before the gate is done, until approved (→ running), cancelled or expired
+(→ cancelled). Each stage
 `pending → running → succeeded | failed | skipped`. Progress is derived from stage weights.
 """
 
@@ -11,11 +13,13 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import Event, parse_event
+from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES
 from shared.versions import VersionRecord
 
-JobStatus = Literal["queued", "running", "composing", "completed", "failed", "cancelled"]
+JobStatus = Literal["queued", "running", "awaiting_approval", "composing", "completed", "failed", "cancelled"]
+Gate = Literal["closed", "open"]
 StageStatus = Literal["pending", "running", "succeeded", "failed", "skipped"]
 P = TypeVar("P", bound=BaseModel)
 TERMINAL_JOB_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
@@ -90,6 +94,16 @@ class Job(BaseModel):
     # The current version (a revision after completion makes the next); `cost_usd` and `outputs` are its own.
     version: int = Field(default=1, ge=1)
     versions: dict[str, VersionRecord] = Field(default_factory=dict)
+    estimate: Quote | None = None  # the quote at submit (the API's `estimate`)
+    # A review job's gate: "closed" until its storyboard is approved (then "open"); None for other jobs.
+    gate: Gate | None = None
+    awaiting_since: float | None = None  # unix seconds: when the job last reached its gate
+    approved_at: float | None = None
+    expired_at: float | None = None  # set when an unapproved job expired (its status is then cancelled)
+
+    @property
+    def gate_closed(self) -> bool:
+        return self.gate == "closed"
 
     @property
     def terminal(self) -> bool:

@@ -77,6 +77,9 @@ class AdRequest(BaseModel):
     # The user's uploads (POST /api/v1/assets): photos the keyframes take as references, and the brand kit.
     product_photos: list[AssetId] = Field(default_factory=list, max_length=MAX_PRODUCT_PHOTOS)
     brand_kit: BrandKit | None = None
+    # Stop after the script (and keyframes) for the user to review, edit and approve the storyboard before
+    # anything else is paid for.
+    review: bool = False
     # Last, so its check sees the statement, the provision and the frame it must fit.
     duration_s: int = Field(default=30, ge=8, le=MAX_DURATION_S)
 

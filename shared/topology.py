@@ -23,6 +23,8 @@ QUEUE_PREFIX = "pharmagen-"
 
 # Events no stage consumes but every consumer may need to recognise.
 TERMINAL_EVENTS = ("job.completed", "job.failed", "job.cancelled")
+# A review job stopped at its gate (announced to the job's webhook like its end).
+AWAITING_APPROVAL_EVENT = "job.awaiting_approval"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class Stage:
     completes_job: bool = False
     # The job's status while this stage runs (the composer marks a job "composing").
     job_status_while_running: str = "running"
+    # Paid work a review job (`review: true`) may start only once its storyboard is approved: the claim is
+    # refused while the job's gate is closed, and approval re-publishes what woke the stage.
+    after_approval: bool = False
     # Python module run as this stage's service process.
     module: str = field(default="")
     # Work split into units of its own (clips: one message per scene), joined in the ledger.
@@ -130,6 +135,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=240,
         requires=("script",),
         progress_weight=10,
+        after_approval=True,
     ),
     Stage(
         name="clips",
@@ -143,6 +149,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=1500,
         requires=("script", "keyframes"),
         progress_weight=45,
+        after_approval=True,
         units=Units("scene"),
     ),
     Stage(
@@ -155,6 +162,7 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=300,
         requires=("script",),
         progress_weight=10,
+        after_approval=True,
     ),
     Stage(
         name="composer",
@@ -171,7 +179,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="notifier",
-        consumes=TERMINAL_EVENTS,
+        consumes=(*TERMINAL_EVENTS, AWAITING_APPROVAL_EVENT),
         publishes=(),
         visibility_timeout_s=60,
         max_receive_count=6,
@@ -192,6 +200,22 @@ def stage(name: str) -> Stage:
         if candidate.name == name:
             return candidate
     raise KeyError(f"no stage named {name!r}")
+
+
+def _gated(s: Stage) -> bool:
+    """Released by approval: declared so, or requiring (through any chain) a stage that is."""
+    return s.after_approval or any(_gated(stage(name)) for name in s.requires)
+
+
+# A review job's work before its gate: when all of it is done the job awaits approval.
+PRE_GATE_STAGES: tuple[Stage, ...] = tuple(s for s in JOB_STAGES if not _gated(s))
+# What approval re-publishes: the pre-gate completions that wake the stages declared `after_approval`.
+RELEASE_EVENTS: tuple[str, ...] = tuple(
+    event
+    for s in PRE_GATE_STAGES
+    for event in s.publishes
+    if any(event in g.consumes for g in STAGES if g.after_approval)
+)
 
 
 def all_event_types() -> tuple[str, ...]:

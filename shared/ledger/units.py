@@ -17,7 +17,7 @@ from typing import Any
 
 from shared.job import Job, StageState
 from shared.ledger.claims import ClaimKind
-from shared.ledger.expressions import UNIT_PATH, Expression, held_by_owner
+from shared.ledger.expressions import GATE_NOT_CLOSED, UNIT_PATH, Expression, held_by_owner
 from shared.ledger.items import now_iso
 from shared.ledger.table import JobsTable
 
@@ -53,10 +53,12 @@ ANNOUNCED = Expression("SET #st.#s.announced = :yes", "#st.#s.#owner = :owner")
 
 
 @functools.cache
-def open_expression(required: int) -> Expression:
-    """Opens a stage with units once its `required` stages (`#r0`…) are done; reopens a revived one."""
+def open_expression(required: int, after_approval: bool = False) -> Expression:
+    """Opens a stage with units once its `required` stages (`#r0`…) are done (and, for a stage released by
+    approval, once a review job's gate is open); reopens a revived one."""
     ready = "".join(f" AND #st.#r{i}.#status IN (:succeeded, :skipped)" for i in range(required))
-    return Expression(_OPEN, f"{_JOB_OPEN} AND #st.#s.#status IN (:pending, :running){ready}")
+    gate = f" AND {GATE_NOT_CLOSED}" if after_approval else ""
+    return Expression(_OPEN, f"{_JOB_OPEN} AND #st.#s.#status IN (:pending, :running){ready}{gate}")
 
 
 @functools.cache
@@ -103,6 +105,7 @@ class Units:
         requires: tuple[str, ...],
         job_status: str,
         version: int = 1,
+        after_approval: bool = False,
     ) -> Job | None:
         """The stage running with `units` pending units (kept as they are when it was opened before)."""
         names = {"#s": stage_name} | {f"#r{i}": name for i, name in enumerate(requires)}
@@ -115,7 +118,7 @@ class Units:
             ":updated": now_iso(),
             ":version": version,
         }
-        return await self._table.update(job_id, open_expression(len(requires)), names, values)
+        return await self._table.update(job_id, open_expression(len(requires), after_approval), names, values)
 
     async def claim(
         self, job_id: str, stage_name: str, index: int, *, owner: str, lease_s: float, version: int = 1
