@@ -256,7 +256,7 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
     key = f"users/x/jobs/{job_id}/final/ad.mp4"
 
     async def complete(conn: Connections) -> None:
-        for stage_name in ("script", "narration", "clips", "music"):
+        for stage_name in ("script", "keyframes", "narration", "clips", "music"):
             await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
             await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
         claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
