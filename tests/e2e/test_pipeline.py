@@ -7,6 +7,7 @@ scene-to-scene continuity on the stored clips, captions covering the narration, 
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from shared.script import NarrationTrack, Script
+from tests.harness.observe import ledger_job
 from tests.harness.stack import RunningStack, wait_until_ended
 from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
 
@@ -73,9 +75,13 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
                 s3.get_object(Bucket="pharmagen-assets", Key=prefix + "script/script.json")["Body"].read()
             )
             clips = []
-            for i in range(len(script.scenes)):
+            # Clips are stored under content addresses: the keys are the ones the clips stage announced.
+            clip_keys = json.loads(ledger_job(stack, job["job_id"])["stages"]["clips"]["event"])["payload"]["clip_keys"]
+            assert len(clip_keys) == len(script.scenes)
+            for i, key in enumerate(clip_keys):
+                assert key.startswith(f"{prefix}clips/scene-{i:02d}-")
                 path = work / f"{name}-scene-{i:02d}.mp4"
-                s3.download_file("pharmagen-assets", f"{prefix}clips/scene-{i:02d}.mp4", str(path))
+                s3.download_file("pharmagen-assets", key, str(path))
                 clips.append(path)
             timings = None
             if job["outputs"].get("captions_url"):
