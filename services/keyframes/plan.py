@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from services.keyframes.setting import mentions_product
+from shared.animatic.setting import mentions_product
 from shared.events import Continuity
 from shared.providers.base import KeyframeShot
 from shared.request import FRAME_SIZES

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from services.keyframes.palette import RGB, Palette, darker, lighter, mix
-from services.keyframes.setting import Place, TimeOfDay
+from shared.animatic.palette import RGB, Palette, darker, lighter, mix
+from shared.animatic.setting import Place, TimeOfDay
 
 
 @dataclass(frozen=True)
