@@ -186,7 +186,7 @@ def _kitchen(c: Canvas) -> Spot:
         outline=darker((200, 200, 200), 0.4),
     )
     c.box(0, 0.5, 1, 0.58, c.pal.lit((200, 196, 188)))  # counter top
-    c.box(0, 0.58, 1, 1, c.pal.lit(mix((230, 226, 218), c.pal.accent, 0.5)))  # cabinets
+    c.box(0, 0.58, 1, 1, c.pal.lit(c.pal.accent))  # cabinets in the brand colour
     for door in range(8):
         c.box(door / 8 + 0.01, 0.61, (door + 1) / 8 - 0.01, 0.72, c.pal.lit(mix((236, 232, 226), c.pal.accent, 0.4)),
               outline=darker((200, 200, 200), 0.5))  # fmt: skip
