@@ -8,7 +8,11 @@ it, how it ended (status, outputs, cost). A job from before versions has no map:
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.quote import Quote
 
 
 class Redo(BaseModel):
@@ -30,6 +34,7 @@ class VersionRecord(BaseModel):
     created_at: str
     script_key: str | None = None
     redo: Redo | None = None  # None for version 1: everything was made
+    estimate: Quote | None = None  # a revision's: what its redone work was quoted at
     # Filled when a newer version replaces this one (the current version's are the job's own fields).
     status: str | None = None
     finished_at: float | None = None
@@ -37,9 +42,17 @@ class VersionRecord(BaseModel):
     cost_usd: float = 0.0
 
 
+# Checkpoints named by a scene's position rather than its content (the sequential clips stage's): a new
+# version's scene at that position may be another picture, so they never carry over.
+_POSITIONAL = re.compile(r"^(prediction-)?scene-\d+(-cost|-part-\d+)?$")
+
+
 def carried_checkpoints(checkpoints: dict[str, str]) -> dict[str, str]:
     """What a stage's checkpoints hand to the next version: every paid result, keyed by the inputs that made it.
 
-    Failure counts (`…:failures`) stay behind: a new version's attempts start afresh.
+    Failure counts (`…:failures`) stay behind: a new version's attempts start afresh. So do positional
+    checkpoints, which could hand a changed scene its old clip.
     """
-    return {key: value for key, value in checkpoints.items() if not key.endswith(":failures")}
+    return {
+        key: value for key, value in checkpoints.items() if not key.endswith(":failures") and not _POSITIONAL.match(key)
+    }

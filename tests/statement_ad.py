@@ -12,6 +12,7 @@ from pathlib import Path
 
 from services.clips.footage import FootageClipMaker
 from services.clips.frames import extract_last_frame
+from services.composer.brand import BrandStyle
 from services.composer.compose import Composition, compose, encoding_for
 from services.music.synth import SynthMusicMaker
 from services.narration.espeak import EspeakNarrator
@@ -35,9 +36,13 @@ class RenderedAd:
     composition: Composition
     narration: Path
     size: tuple[int, int]
+    clips: tuple[Path, ...] = ()
+    music: Path | None = None
 
 
-async def render_pharma_ad(request: AdRequest, work: Path, *, settings: Settings = SETTINGS) -> RenderedAd:
+async def render_pharma_ad(
+    request: AdRequest, work: Path, *, settings: Settings = SETTINGS, brand: BrandStyle | None = None
+) -> RenderedAd:
     work.mkdir(parents=True, exist_ok=True)
     script = plan(request)
     ctx = context_for(request, work, script=script)
@@ -64,6 +69,6 @@ async def render_pharma_ad(request: AdRequest, work: Path, *, settings: Settings
     encoding = encoding_for(script, fps=settings.fps, preset=settings.video_preset, crf=settings.video_crf)
     composition = await compose(
         script, clips=clips, music=music, narration=narration, target_lufs=request.loudness_lufs, encoding=encoding,
-        workdir=work, timeout_factor=settings.ffmpeg_timeout_factor, track=track,
+        workdir=work, timeout_factor=settings.ffmpeg_timeout_factor, track=track, brand=brand,
     )  # fmt: skip
-    return RenderedAd(request, script, track, composition, narration, encoding.size)
+    return RenderedAd(request, script, track, composition, narration, encoding.size, tuple(clips), music)

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.composer.brand import BrandStyle
 from services.composer.graph import Encoding, Sources, Stems, compose_args, measure_args
 from services.composer.loudness import Loudness, parse_measurement
 from services.composer.overlays import overlay_plan
@@ -65,19 +66,22 @@ async def compose(
     workdir: Path,
     timeout_factor: float,
     track: NarrationTrack | None = None,
+    brand: BrandStyle | None = None,
 ) -> Composition:
     """Writes `workdir/ad.mp4`, `workdir/ad.jpg` and the stems; text to draw goes to files (drawtext `textfile=`).
 
-    `track` (the narration's actual timings) places the statement's pages; without it, the script's plan does."""
+    `track` (the narration's actual timings) places the statement's pages; without it, the script's plan does.
+    `brand` (colours, title font, logo) is composited over the footage: the video model never draws it."""
     started = time.perf_counter()
     timeout_s = timeout_factor * script.duration_s + 30
-    plan = overlay_plan(script, encoding.size, track.segments if track is not None else None)
+    plan = overlay_plan(script, encoding.size, track.segments if track is not None else None, brand=brand)
     textfiles = []
     for number, text_overlay in enumerate(plan.texts):
         path = workdir / f"overlay-{number:02d}.txt"
         path.write_text(text_overlay.text, encoding="utf-8")
         textfiles.append(path)
-    sources = Sources(clips=tuple(clips), music=music, narration=narration, textfiles=tuple(textfiles))
+    logo = brand.logo if brand is not None else None
+    sources = Sources(clips=tuple(clips), music=music, narration=narration, textfiles=tuple(textfiles), logo=logo)
     measured = await measure(music, narration, script.duration_s, timeout_s=timeout_s, duck=plan.statement_span)
     video = workdir / "ad.mp4"
     stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")

@@ -14,6 +14,7 @@ from typing import Any
 
 import ffmpeg
 
+from services.composer.logo_placement import LogoPlacement
 from services.composer.loudness import Loudness, loudnorm_options, measure_filter_args
 from services.composer.overlays import OverlayPlan, TextOverlay
 from shared.script import Script
@@ -36,6 +37,7 @@ class Sources:
     music: Path
     narration: Path | None  # None when the narration stage was skipped: music only
     textfiles: tuple[Path, ...]  # one per OverlayPlan text, in the same order
+    logo: Path | None = None  # the brand logo as a PNG, composited where the plan's `logos` say
 
 
 @dataclass(frozen=True)
@@ -124,34 +126,59 @@ def measure_args(
     return args
 
 
+def ffmpeg_colour(colour: str) -> str:
+    """ "#RRGGBB" (optionally "@alpha") in the 0xRRGGBB form every ffmpeg filter option parses; names unchanged."""
+    return "0x" + colour[1:] if colour.startswith("#") else colour
+
+
 def _drawtext(video: Stream, text_overlay: TextOverlay, textfile: Path) -> Stream:
     start, end = text_overlay.start_s, text_overlay.end_s
-    if text_overlay.plain:  # the statement and the end card: on and off with their words, white on the plate
+    colour = ffmpeg_colour(text_overlay.colour)
+    if text_overlay.plain:  # the statement and the end card: on and off with their words, on the plate
         return video.filter(
             "drawtext", fontfile=FONT_REGULAR, textfile=str(textfile), expansion="none",
-            fontsize=text_overlay.font_size, fontcolor="white", x=text_overlay.x, y=text_overlay.y,
+            fontsize=text_overlay.font_size, fontcolor=colour, x=text_overlay.x, y=text_overlay.y,
             enable=f"between(t,{start:.3f},{end:.3f})",
         )  # fmt: skip
     fade_in, fade_out = f"(t-{start:.3f})/{TEXT_FADE_S}", f"({end:.3f}-t)/{TEXT_FADE_S}"
     fade = f"if(lt(t,{start + TEXT_FADE_S:.3f}),{fade_in},if(gt(t,{end - TEXT_FADE_S:.3f}),{fade_out},1))"
+    default_font = FONT_BOLD if text_overlay.bold else FONT_REGULAR
     options: dict[str, object] = {
-        "fontfile": FONT_BOLD if text_overlay.bold else FONT_REGULAR,
+        "fontfile": str(text_overlay.font) if text_overlay.font is not None else default_font,
         "textfile": str(textfile),
         "expansion": "none",
         "fontsize": text_overlay.font_size,
-        "fontcolor": "white",
+        "fontcolor": colour,
         "line_spacing": round(text_overlay.font_size * 0.25),
         "x": text_overlay.x,
         "y": text_overlay.y,
-        "shadowcolor": "black@0.6",
-        "shadowx": 2,
-        "shadowy": 2,
         "alpha": fade,
         "enable": f"between(t,{start:.3f},{end:.3f})",
     }
+    if text_overlay.colour == "white":  # a soft shadow lifts light text off busy footage; dark text goes without
+        options |= {"shadowcolor": "black@0.6", "shadowx": 2, "shadowy": 2}
     if text_overlay.box:
-        options |= {"box": 1, "boxcolor": "black@0.35", "boxborderw": round(text_overlay.font_size * 0.4)}
+        boxcolor = ffmpeg_colour(text_overlay.box_colour)
+        options |= {"box": 1, "boxcolor": boxcolor, "boxborderw": round(text_overlay.font_size * 0.4)}
     return video.filter("drawtext", **options)
+
+
+def _logos(video: Stream, logo: Path, placements: tuple[LogoPlacement, ...]) -> Stream:
+    """The logo fitted into each placement's box (aspect kept, centred), faded in place by its opacity.
+
+    A single-frame input: the overlay repeats its one frame for the whole video."""
+    copies = ffmpeg.input(str(logo)).video.filter_multi_output("split", len(placements))
+    for k, place in enumerate(placements):
+        fitted = (
+            copies[k].filter("scale", w=place.width, h=place.height, force_original_aspect_ratio="decrease")
+            .filter("format", "rgba")
+            .filter("colorchannelmixer", aa=place.opacity)
+        )  # fmt: skip
+        video = ffmpeg.overlay(
+            video, fitted, x=f"{place.x}+({place.width}-w)/2", y=f"{place.y}+({place.height}-h)/2",
+            eof_action="repeat", enable=f"between(t,{place.start_s:.3f},{place.end_s:.3f})",
+        )  # fmt: skip
+    return video
 
 
 def composed_video(script: Script, sources: Sources, plan: OverlayPlan, encoding: Encoding) -> Stream:
@@ -178,8 +205,11 @@ def composed_video(script: Script, sources: Sources, plan: OverlayPlan, encoding
     for band in plan.bands:
         video = video.filter(
             "drawbox", x=band.x, y=band.y, w=band.width if band.width is not None else "iw", h=band.height,
-            color=f"black@{band.opacity:.2f}", t="fill", enable=f"between(t,{band.start_s:.3f},{band.end_s:.3f})",
+            color=f"{ffmpeg_colour(band.colour)}@{band.opacity:.2f}", t="fill",
+            enable=f"between(t,{band.start_s:.3f},{band.end_s:.3f})",
         )  # fmt: skip
+    if sources.logo is not None and plan.logos:
+        video = _logos(video, sources.logo, plan.logos)
     for text_overlay, textfile in zip(plan.texts, sources.textfiles, strict=True):
         video = _drawtext(video, text_overlay, textfile)
     return video.filter("format", "yuv420p")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from services.composer.brand_files import load_brand
 from services.composer.captions import to_webvtt
 from services.composer.checking import ad_under_test, check_and_store
 from services.composer.compose import compose, encoding_for
@@ -66,6 +67,7 @@ def build_handler(settings: Settings) -> Handler:
             workdir=ctx.workdir,
             timeout_factor=settings.ffmpeg_timeout_factor,
             track=track,
+            brand=await load_brand(ctx),
         )
         version = job.version  # each version keeps its own outputs (version 1 keeps the plain keys)
         video_key = asset_key(job.user_id, job.job_id, "final", "ad.mp4", version=version)

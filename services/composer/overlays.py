@@ -9,8 +9,12 @@ wraps nor shrinks text, so both happen here, with the font's own widths (`shared
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from services.composer.brand import TITLE_BOX_OPACITY, BrandStyle
+from services.composer.logo_placement import LogoPlacement, corner_bug, end_card_logo
 from shared.script import Script, SegmentTiming
 from shared.statement import (
     HOLD_S,
@@ -47,6 +51,9 @@ class TextOverlay:
     bold: bool = True
     box: bool = False
     plain: bool = False  # statement and end card lines: no fade, no shadow, on and off with their words
+    colour: str = "white"  # "white", "black" or "#RRGGBB"
+    font: Path | None = None  # None: DejaVu Sans (bold or regular); else the brand font (titles only)
+    box_colour: str = "black@0.35"  # behind a title when `box`
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Band:
     x: int = 0
     width: int | None = None  # None: the frame's width
     opacity: float = PLATE_OPACITY
+    colour: str = "black"
 
 
 @dataclass(frozen=True)
@@ -67,20 +75,26 @@ class OverlayPlan:
     texts: tuple[TextOverlay, ...]
     bands: tuple[Band, ...]
     statement_span: tuple[float, float] | None = None  # first word to last page off screen: the music ducks
+    logos: tuple[LogoPlacement, ...] = ()  # where the brand logo is composited (needs `Sources.logo`)
 
 
-def _fit(text: str, *, width: int, max_size: int, line_chars: int) -> tuple[str, int]:
+def _fit(
+    text: str, *, width: int, max_size: int, line_chars: int, width_em: Callable[[str], float] = title_width_em
+) -> tuple[str, int]:
     lines = textwrap.wrap(" ".join(text.split()), line_chars) or [""]
-    widest_em = max(title_width_em(line) for line in lines)
+    widest_em = max(width_em(line) for line in lines)
     size = min(max_size, int(width * 0.9 / max(widest_em, 1.0)))
     return "\n".join(lines), max(size, 10)
 
 
-def scene_titles(script: Script, size: tuple[int, int], *, quiet: list[tuple[float, float]]) -> list[TextOverlay]:
+def scene_titles(
+    script: Script, size: tuple[int, int], *, quiet: list[tuple[float, float]], brand: BrandStyle | None = None
+) -> list[TextOverlay]:
     """Each scene's title, except over `quiet` spans (the statement and end card carry no other text).
 
     A pharmaceutical ad's titles are never larger than its statement (fair balance: risk text at least as
-    prominent as benefit text)."""
+    prominent as benefit text). With a brand, titles are set in its font (sized by that font's widths) on a box
+    in its colour."""
     width, height = size
     line_chars = 26 if width >= height else 16
     max_size = round(height * 0.07)
@@ -93,11 +107,15 @@ def scene_titles(script: Script, size: tuple[int, int], *, quiet: list[tuple[flo
         shown = (start + 0.3, start + scene.duration_s - 0.2)
         if any(shown[0] < b + TITLE_GAP_S and a - TITLE_GAP_S < shown[1] for a, b in quiet):
             continue
-        text, font_size = _fit(scene.on_screen_text, width=width, max_size=max_size, line_chars=line_chars)
-        titles.append(
-            TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=shown[0], end_s=shown[1],
-                        box=True)
-        )  # fmt: skip
+        font = brand.title_font_for(scene.on_screen_text) if brand is not None else None
+        width_em = brand.title_metrics.line_width_em if font is not None and brand and brand.title_metrics else None
+        text, font_size = _fit(scene.on_screen_text, width=width, max_size=max_size, line_chars=line_chars,
+                               width_em=width_em or title_width_em)  # fmt: skip
+        title = TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=shown[0], end_s=shown[1],
+                            box=True, font=font)  # fmt: skip
+        if brand is not None and brand.title is not None:
+            title = replace(title, colour=brand.title.text, box_colour=f"{brand.title.plate}@{TITLE_BOX_OPACITY}")
+        titles.append(title)
     return titles
 
 
@@ -161,13 +179,53 @@ def planned_timings(script: Script) -> list[SegmentTiming]:
     return [SegmentTiming(text=s.text, kind=s.kind, start_s=s.start_s, end_s=s.end_s) for s in script.narration]
 
 
-def overlay_plan(script: Script, size: tuple[int, int], spoken: list[SegmentTiming] | None = None) -> OverlayPlan:
+def _branded_plates(
+    texts: list[TextOverlay], bands: list[Band], brand: BrandStyle | None
+) -> tuple[list[TextOverlay], list[Band]]:
+    """The statement and end-card plates in the brand's plate colour, their text in the colour that reads on it."""
+    if brand is None or brand.plate is None:
+        return texts, bands
+    plate = brand.plate
+    return [replace(t, colour=plate.text) for t in texts], [replace(b, colour=plate.plate) for b in bands]
+
+
+def _logos(
+    size: tuple[int, int],
+    duration_s: float,
+    brand: BrandStyle | None,
+    *,
+    card: tuple[float, float] | None,
+    plate_top: int | None,
+    statement_start: float | None,
+) -> tuple[LogoPlacement, ...]:
+    if brand is None or brand.logo is None:
+        return ()
+    end_card = end_card_logo(size, duration_s=duration_s, card=card, plate_top=plate_top)
+    if not brand.logo_bug:
+        return (end_card,)
+    bug = corner_bug(size, until_s=min(end_card.start_s, statement_start or duration_s))
+    return (end_card,) if bug is None else (end_card, bug)
+
+
+def overlay_plan(
+    script: Script,
+    size: tuple[int, int],
+    spoken: list[SegmentTiming] | None = None,
+    *,
+    brand: BrandStyle | None = None,
+) -> OverlayPlan:
     """Titles, and for a pharmaceutical ad its statement pages and end card, timed to `spoken` (the narration's
-    actual timings; the script's plan when there are none)."""
+    actual timings; the script's plan when there are none); with a brand, its colours, title font and logo."""
     if script.ad_type != "pharmaceutical" or not script.safety_text.strip():
-        return OverlayPlan(tuple(scene_titles(script, size, quiet=[])), ())
+        titles = scene_titles(script, size, quiet=[], brand=brand)
+        logos = _logos(size, script.duration_s, brand, card=None, plate_top=None, statement_start=None)
+        return OverlayPlan(tuple(titles), (), logos=logos)
     timings = spoken if spoken is not None else planned_timings(script)
     texts, bands, span, card_span = statement_overlays(script, size, timings)
     quiet = [s for s in (span, card_span) if s is not None]
-    titles = scene_titles(script, size, quiet=[(a - HOLD_S, b) for a, b in quiet])
-    return OverlayPlan(tuple(titles + texts), tuple(bands), span)
+    titles = scene_titles(script, size, quiet=[(a - HOLD_S, b) for a, b in quiet], brand=brand)
+    plate_top = bands[-1].y if card_span is not None and bands else None
+    logos = _logos(size, script.duration_s, brand, card=card_span, plate_top=plate_top,
+                   statement_start=span[0] if span else None)  # fmt: skip
+    texts, bands = _branded_plates(texts, bands, brand)
+    return OverlayPlan(tuple(titles + texts), tuple(bands), span, logos)

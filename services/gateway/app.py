@@ -29,6 +29,7 @@ from services.gateway.routes.assets import create_asset, get_asset
 from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events, stream_token
+from services.gateway.routes.revisions import revise_job
 from services.gateway.routes.submit import generate
 from services.gateway.routes.system import health, ready, usage
 from services.gateway.security_headers import security_headers
@@ -118,6 +119,7 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             list_jobs,
             cancel_job,
             retry_job,
+            revise_job,
             stream_token,
             job_events,
             job_compliance,

@@ -1,7 +1,9 @@
-"""`pharmagen`: submit a brief and watch it, list, show, cancel and retry jobs — over the gateway's HTTP API."""
+"""`pharmagen`: submit a brief and watch it, revise a finished ad, list, show, cancel and retry jobs — over the
+gateway's HTTP API."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -97,14 +99,77 @@ def generate(
             error = job.get("error") or {}
             console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
             raise typer.Exit(1)
-        out.mkdir(parents=True, exist_ok=True)
         target = out / f"{job['job_id']}.mp4"
-        with httpx.stream("GET", job["outputs"]["video_url"], timeout=120) as video, target.open("wb") as sink:
-            for chunk in video.iter_bytes():
-                sink.write(chunk)
+        _download(job["outputs"]["video_url"], target)
         console.print(f"[green]done[/green] {target} (cost ${job['cost_usd']:.2f})")
         if summary := job.get("compliance"):
             console.print(_verdict(summary) + f"  (details: pharmagen compliance {job['job_id']})")
+
+
+def _download(url: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with httpx.stream("GET", url, timeout=120) as video, target.open("wb") as sink:
+        for chunk in video.iter_bytes():
+            sink.write(chunk)
+
+
+def _diff(file: Path | None, scene: int | None, changes: dict[str, Any], music_mood: str | None) -> dict[str, Any]:
+    """The revision body: a JSON file's, or one scene's changes from the options (and the music mood)."""
+    body: dict[str, Any] = json.loads(file.read_text()) if file else {}
+    edits = {name: value for name, value in changes.items() if value is not None}
+    if edits:
+        if scene is None:
+            console.print("[red]--scene says which scene the changes are for[/red]")
+            raise typer.Exit(2)
+        body.setdefault("scenes", []).append({"index": scene, **edits})
+    if music_mood is not None:
+        body["music_mood"] = music_mood
+    return body
+
+
+@app.command()
+def revise(
+    job_id: str,
+    *,
+    scene: Annotated[int | None, typer.Option(help="The scene (0-based) the options below change")] = None,
+    on_screen_text: Annotated[str | None, typer.Option(help="The scene's on-screen text (free to change)")] = None,
+    visual_prompt: Annotated[str | None, typer.Option(help="The scene's picture (re-renders it)")] = None,
+    narration: Annotated[list[str] | None, typer.Option(help="A line the scene speaks (repeat for more)")] = None,
+    duration_s: Annotated[float | None, typer.Option(help="The scene's length (the total stays the same)")] = None,
+    music_mood: Annotated[str | None, typer.Option(help="A new music mood (re-makes the music)")] = None,
+    file: Annotated[Path | None, typer.Option(help='A JSON diff: {"scenes": [{"index", ...}], "music_mood"}')] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Default: derived from the job and the diff")] = None,
+    out: Annotated[Path, typer.Option(help="Where the new version's MP4 goes")] = Path("out"),
+    wait: Annotated[bool, typer.Option(help="Watch progress and download the new version")] = True,
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Make the next version of a finished ad: only what the diff changes is redone (and paid for).
+
+    Sending the same diff again makes no second version: the Idempotency-Key is derived from it.
+    """
+    changes = {"on_screen_text": on_screen_text, "visual_prompt": visual_prompt, "narration": narration,
+               "duration_s": duration_s}  # fmt: skip
+    body = _diff(file, scene, changes, music_mood)
+    key = idempotency_key or hashlib.sha256(json.dumps([job_id, body], sort_keys=True).encode()).hexdigest()[:32]
+    with _client(url, api_key) as client:
+        made = _checked(client.post(f"/jobs/{job_id}/revisions", json=body, headers={"Idempotency-Key": key}))
+        redo = made["redo"]
+        console.print(
+            f"job [bold]{job_id}[/bold] version {made['version']}: redoing scenes {redo['scenes'] or 'none'}, "
+            f"narration segments {redo['narration_segments'] or 'none'}, music {'yes' if redo['music'] else 'no'}"
+            f" (estimate ${made['estimate']['total_usd']:.2f})"
+        )
+        if not wait:
+            return
+        job = _watch(client, job_id)
+        if job["status"] != "completed":
+            error = job.get("error") or {}
+            console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
+            raise typer.Exit(1)
+        target = out / f"{job_id}-v{job['version']}.mp4"
+        _download(job["outputs"]["video_url"], target)
+        console.print(f"[green]done[/green] {target} (this version cost ${job['cost_usd']:.2f})")
 
 
 @jobs_app.command("list")

@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from shared.assets import ASSET_RULES, AssetKindName
 from shared.compliance import ComplianceSummary
+from shared.quote import Quote
 from shared.request import AdRequest
+from shared.storyboard_edits import SceneEdit
+from shared.versions import Redo
 
 
 class GenerateRequest(AdRequest):
@@ -91,6 +94,35 @@ class JobOutputs(BaseModel):
     captions_download_url: str | None = None
 
 
+class VersionView(BaseModel):
+    """One version of a job: how it went, what it paid, what it redid, and its own outputs (presigned)."""
+
+    version: int
+    status: str
+    created_at: str
+    finished_at: float | None = None
+    cost_usd: float
+    redo: Redo | None = None  # None for version 1: everything was made
+    outputs: JobOutputs | None = None
+    compliance_url: str | None = None  # this version's full compliance report (API path)
+
+
+class RevisionRequest(BaseModel):
+    """POST /jobs/{id}/revisions: scene edits (as PATCH /storyboard takes them) and the music mood; one at least."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenes: list[SceneEdit] = Field(default_factory=list, max_length=12)
+    music_mood: str | None = Field(default=None, min_length=2, max_length=60, pattern=r"^[A-Za-z][A-Za-z ,'-]*$")
+
+
+class RevisionResponse(BaseModel):
+    job_id: str
+    version: int
+    redo: Redo
+    estimate: Quote
+
+
 class JobView(BaseModel):
     job_id: str
     status: str
@@ -106,6 +138,8 @@ class JobView(BaseModel):
     # The compliance report's verdict and failing rule ids (the full report: links.compliance).
     compliance: ComplianceSummary | None = None
     links: JobLinks
+    version: int = 1  # the current version; `cost_usd`, `outputs` and `compliance` are its own
+    versions: list[VersionView] = Field(default_factory=list)
 
 
 class JobSummary(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView
+from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView, VersionView
 from shared.compliance import ComplianceSummary
 from shared.events import JobCompletedPayload
 from shared.job import Job
@@ -30,23 +30,54 @@ def _error(job: Job) -> JobError | None:
 
 
 async def _outputs(job: Job, storage: Storage, ttl_s: int) -> JobOutputs | None:
-    video_key = job.outputs.get("video_key")
-    if job.status != "completed" or not video_key:
+    if job.status != "completed":
         return None
-    thumbnail_key = job.outputs.get("thumbnail_key")
-    captions_key = job.outputs.get("captions_key")
+    return await _presigned(job.outputs, storage, ttl_s, name=job.job_id)
+
+
+async def _presigned(outputs: dict[str, str], storage: Storage, ttl_s: int, *, name: str) -> JobOutputs | None:
+    """A finished version's outputs as presigned links; downloads are named `name`.mp4 and `name`.vtt."""
+    video_key = outputs.get("video_key")
+    if not video_key:
+        return None
+    thumbnail_key = outputs.get("thumbnail_key")
+    captions_key = outputs.get("captions_key")
     return JobOutputs(
         expires_in_s=ttl_s,
         video_url=await storage.presign_get(video_key, ttl_s=ttl_s),
-        video_download_url=await storage.presign_get(video_key, ttl_s=ttl_s, download_name=f"{job.job_id}.mp4"),
+        video_download_url=await storage.presign_get(video_key, ttl_s=ttl_s, download_name=f"{name}.mp4"),
         thumbnail_url=await storage.presign_get(thumbnail_key, ttl_s=ttl_s) if thumbnail_key else None,
         captions_url=await storage.presign_get(captions_key, ttl_s=ttl_s) if captions_key else None,
         captions_download_url=(
-            await storage.presign_get(captions_key, ttl_s=ttl_s, download_name=f"{job.job_id}.vtt")
-            if captions_key
-            else None
+            await storage.presign_get(captions_key, ttl_s=ttl_s, download_name=f"{name}.vtt") if captions_key else None
         ),
     )
+
+
+async def version_views(job: Job, storage: Storage, ttl_s: int) -> list[VersionView]:
+    """Every version, oldest first, each with its own outputs (an earlier version's video stays downloadable)."""
+    views = []
+    for record in job.version_records():
+        status = record.status or job.status
+        finished = status == "completed"
+        name = job.job_id if record.version == 1 else f"{job.job_id}-v{record.version}"
+        views.append(
+            VersionView(
+                version=record.version,
+                status=status,
+                created_at=record.created_at,
+                finished_at=record.finished_at,
+                cost_usd=round(record.cost_usd, 6),
+                redo=record.redo,
+                outputs=await _presigned(record.outputs, storage, ttl_s, name=name) if finished else None,
+                compliance_url=(
+                    f"{links_for(job.job_id).compliance}?version={record.version}"
+                    if record.outputs.get("compliance_key")
+                    else None
+                ),
+            )
+        )
+    return views
 
 
 def compliance_summary(job: Job) -> ComplianceSummary | None:
@@ -84,6 +115,8 @@ async def job_view(job: Job, storage: Storage, *, presign_ttl_s: int) -> JobView
         outputs=await _outputs(job, storage, presign_ttl_s),
         compliance=compliance_summary(job),
         links=links_for(job.job_id),
+        version=job.version,
+        versions=await version_views(job, storage, presign_ttl_s),
     )
 
 

@@ -45,7 +45,8 @@ class _Images:
         done = ctx.checkpoints.get(checkpoint)
         if done:
             stored = json.loads(done)
-            self.cost_usd += float(stored["cost_usd"])
+            if stored.get("version", 1) == ctx.job.version:  # paid by this version (an earlier attempt of it)
+                self.cost_usd += float(stored["cost_usd"])
             return stored["key"], await ctx.storage.download_file(stored["key"], local)
         made = await self._maker.make_keyframe(
             shot, product_photos=self._photos, hero=hero, out=local, checkpoints=ctx.checkpoints,
@@ -53,7 +54,8 @@ class _Images:
         )  # fmt: skip
         key = asset_key(ctx.job.user_id, ctx.job.job_id, "keyframes", f"{name}-{digest[:12]}.png")
         await ctx.storage.upload_file(local, key)
-        await ctx.checkpoints.put(checkpoint, json.dumps({"key": key, "cost_usd": round(made.cost_usd, 6)}))
+        paid = {"key": key, "cost_usd": round(made.cost_usd, 6), "version": ctx.job.version}
+        await ctx.checkpoints.put(checkpoint, json.dumps(paid))
         self.cost_usd += made.cost_usd
         return key, local
 

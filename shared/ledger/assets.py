@@ -4,11 +4,15 @@ Why the ledger and not S3 object metadata: the record must exist before any byte
 come), its verdict is a state transition that two concurrent checks may race for (a conditional write from
 `pending` settles it once), and S3 metadata cannot be changed without rewriting the object. The item carries
 `owner_id`, not `user_id`, so the user index of jobs never lists it.
+
+The table's TTL attribute (`expires_at`) lets DynamoDB drop a record never uploaded (a day on) or rejected
+(a week on, so the user can still read why); a ready record has none, since jobs name it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -18,6 +22,9 @@ from shared.ledger.items import from_item, is_kind, now_iso, to_item
 
 NOT_YET_WRITTEN = "attribute_not_exists(job_id)"
 STILL_PENDING = "#status = :pending"
+PENDING_TTL_S = 24 * 3600
+REJECTED_TTL_S = 7 * 24 * 3600
+_SETTLE = "SET #status = :status, reason = :reason, #format = :format, checked_at = :at"
 
 
 class AssetRecord(BaseModel):
@@ -51,10 +58,8 @@ class Assets:
 
     async def create(self, record: AssetRecord) -> AssetRecord:
         stored = record.model_copy(update={"created_at": now_iso(), "status": "pending"})
-        item = {
-            **to_item(stored.model_dump(mode="json", exclude_none=True), kind="asset"),
-            **self._key(record.asset_id),
-        }
+        plain = {**stored.model_dump(mode="json", exclude_none=True), "expires_at": int(time.time()) + PENDING_TTL_S}
+        item = {**to_item(plain, kind="asset"), **self._key(record.asset_id)}
         await self._db.put_item(TableName=self._table, Item=item, ConditionExpression=NOT_YET_WRITTEN)
         return stored
 
@@ -64,8 +69,8 @@ class Assets:
         if item is None or not is_kind(item, "asset"):
             return None
         plain = from_item(item)
-        plain.pop("job_id", None)
-        plain.pop("record_kind", None)
+        for stored_only in ("job_id", "record_kind", "expires_at"):
+            plain.pop(stored_only, None)
         return AssetRecord.model_validate(plain)
 
     async def settle(
@@ -79,12 +84,17 @@ class Assets:
             ":reason": {"S": reason} if reason else {"NULL": True},
             ":format": {"S": found} if found else {"NULL": True},
         }
+        if status == "rejected":
+            update = f"{_SETTLE}, expires_at = :expires"
+            values[":expires"] = {"N": str(int(time.time()) + REJECTED_TTL_S)}
+        else:
+            update = f"{_SETTLE} REMOVE expires_at"
         # Another check may have settled it first: its verdict stands.
         with contextlib.suppress(self._db.exceptions.ConditionalCheckFailedException):
             await self._db.update_item(
                 TableName=self._table,
                 Key=self._key(asset_id),
-                UpdateExpression="SET #status = :status, reason = :reason, #format = :format, checked_at = :at",
+                UpdateExpression=update,
                 ConditionExpression=STILL_PENDING,
                 ExpressionAttributeNames={"#status": "status", "#format": "format"},
                 ExpressionAttributeValues=values,

@@ -20,6 +20,7 @@ from shared.ledger.idempotency import put_marker, read_marker, revision_scope
 from shared.ledger.items import now_iso
 from shared.ledger.outbox import PENDING
 from shared.ledger.table import JobsTable
+from shared.quote import Quote
 from shared.versions import Redo, VersionRecord, carried_checkpoints
 
 REVISABLE = ("completed", "failed")
@@ -41,10 +42,14 @@ class Started:
     created: bool  # False: the same Idempotency-Key made this version before
 
 
-def next_versions(job: Job, *, script_key: str, redo: Redo, created_at: str) -> dict[str, VersionRecord]:
+def next_versions(
+    job: Job, *, script_key: str, redo: Redo, created_at: str, estimate: Quote | None = None
+) -> dict[str, VersionRecord]:
     """The job's version records once the next version starts: the ended one closed, the new one opened."""
     (*_, ended) = job.version_records()
-    opened = VersionRecord(version=job.version + 1, created_at=created_at, script_key=script_key, redo=redo)
+    opened = VersionRecord(
+        version=job.version + 1, created_at=created_at, script_key=script_key, redo=redo, estimate=estimate
+    )
     return {**job.versions, str(job.version): ended, str(opened.version): opened}
 
 
@@ -74,6 +79,7 @@ class Revisions:
         *,
         script_key: str,
         redo: Redo,
+        estimate: Quote | None = None,
         idempotency_key: str | None = None,
         request_hash: str = "",
         max_active: int | None = None,
@@ -86,7 +92,7 @@ class Revisions:
             raise RevisionRefused(f"only a completed or failed job can be revised (this one is {job.status})")
         if not await self._active.take(job.user_id, cap=max_active):
             raise TooManyActiveJobs(job.user_id)
-        values = self._values(job, script_key, redo)
+        values = self._values(job, script_key, redo, estimate)
         update = self._table.update_request(job.job_id, START_VERSION, {"#vs": "versions"}, values)
         items: list[dict[str, Any]] = [{"Update": update}]
         if idempotency_key:
@@ -104,8 +110,8 @@ class Revisions:
         raise RevisionRefused("the job changed since it was read (another revision started, or it is running)")
 
     @staticmethod
-    def _values(job: Job, script_key: str, redo: Redo) -> dict[str, Any]:
-        versions = next_versions(job, script_key=script_key, redo=redo, created_at=now_iso())
+    def _values(job: Job, script_key: str, redo: Redo, estimate: Quote | None) -> dict[str, Any]:
+        versions = next_versions(job, script_key=script_key, redo=redo, created_at=now_iso(), estimate=estimate)
         return {
             ":to_version": job.version + 1,
             ":from_version": job.version,

@@ -45,3 +45,35 @@ def test_generate_downloads_the_finished_ad_and_jobs_lists_it(stack: RunningStac
     assert job_id in listed.stdout
     shown = _cli(stack, "jobs", "show", job_id)
     assert json.loads(shown.stdout)["status"] == "completed"
+
+
+def test_revise_makes_the_next_version_and_the_same_diff_again_makes_no_other(
+    stack: RunningStack, tmp_path: Path
+) -> None:
+    request = tmp_path / "brief.json"
+    request.write_text(json.dumps(BRIEF))
+    made = _cli(stack, "generate", "--file", str(request), "--out", str(tmp_path / "v1"))
+    assert made.returncode == 0, made.stdout + made.stderr
+    (first,) = (tmp_path / "v1").glob("*.mp4")
+
+    revised = _cli(stack, "revise", first.stem, "--scene", "0", "--on-screen-text", "Still, sparkling",
+                   "--out", str(tmp_path / "v2"))  # fmt: skip
+    again = _cli(stack, "revise", first.stem, "--scene", "0", "--on-screen-text", "Still, sparkling", "--no-wait")
+
+    assert revised.returncode == 0, revised.stdout + revised.stderr
+    assert "version 2: redoing scenes none" in revised.stdout
+    second = tmp_path / "v2" / f"{first.stem}-v2.mp4"
+    assert streams(second, "video")[0]["codec_name"] == "h264"
+    assert second.read_bytes() != first.read_bytes()
+    assert "version 2" in again.stdout
+    assert json.loads(_cli(stack, "jobs", "show", first.stem).stdout)["version"] == 2
+
+
+def test_revise_of_a_job_that_is_not_yours_is_a_404(stack: RunningStack, tmp_path: Path) -> None:
+    diff = tmp_path / "diff.json"
+    diff.write_text(json.dumps({"scenes": [{"index": 40, "on_screen_text": "nowhere"}]}))
+
+    refused = _cli(stack, "revise", "no-such-job", "--file", str(diff))
+
+    assert refused.returncode == 1
+    assert "404" in refused.stdout

@@ -15,8 +15,11 @@ from services.composer.compliance.report import Finding, build_report
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.connections import Connections, connect
-from shared.events import JobCompletedPayload, dump_event, make_event
+from shared.events import JobCompletedPayload, ScriptCompletedPayload, dump_event, make_event
 from shared.ledger.usage import add_usage
+from shared.request import AdRequest
+from shared.script import Script
+from shared.scripting.planner import plan
 from shared.topology import USAGE_TABLE
 from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
@@ -483,3 +486,91 @@ def test_the_web_page_is_served_at_the_root(gateway: RunningGateway) -> None:
     response = httpx.get(f"{gateway.base_url}/")
     assert response.status_code == 200
     assert "PharmaGen" in response.text
+
+
+def _completed_with_script(settings: Settings, job_id: str, user: str) -> Script:
+    """Drives a submitted job to completed through the ledger, its script (the planner's) stored as the stage would."""
+    script = plan(AdRequest.model_validate(BRIEF))
+    script_key = f"users/{user}/jobs/{job_id}/script/script.json"
+
+    async def complete(conn: Connections) -> None:
+        await conn.storage.upload_bytes(script.model_dump_json().encode(), script_key)
+        written = ScriptCompletedPayload(script_key=script_key, duration_s=script.duration_s,
+                                         scene_count=len(script.scenes), needs_narration=True)  # fmt: skip
+        await conn.ledger.claim_stage(job_id, "script", owner="test", lease_s=60)
+        event = dump_event(make_event("script.completed", job_id=job_id, user_id=user, payload=written))
+        await conn.ledger.complete_stage(job_id, "script", owner="test", event_json=event, cost_usd=0.0)
+        for stage_name in ("narration", "clips", "music"):
+            await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
+            await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.25)
+        claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
+        assert claim.job is not None
+        await conn.ledger.complete_job(
+            claim.job, "composer", owner="test", job_status="composing", event_json="", stage_cost_usd=0.0,
+            outputs={"video_key": f"users/{user}/jobs/{job_id}/final/ad.mp4"}, video_duration_s=12.0,
+        )  # fmt: skip
+
+    on_ledger(settings, complete)
+    return script
+
+
+def test_a_revision_is_refused_until_the_job_has_finished_and_for_anyone_else(
+    api: httpx.Client, gateway: RunningGateway, settings: Settings
+) -> None:
+    job_id = submit(api).json()["job_id"]
+    body = {"scenes": [{"index": 0, "on_screen_text": "Breathe easy"}]}
+
+    running = api.post(f"/jobs/{job_id}/revisions", json=body)
+    with httpx.Client(base_url=f"{gateway.base_url}/api/v1", headers=gateway.headers(STRANGER)) as stranger:
+        foreign = stranger.post(f"/jobs/{job_id}/revisions", json=body)
+
+    assert running.status_code == 409
+    assert foreign.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scenes": [{"index": 40, "on_screen_text": "nowhere"}]}, "scenes[0].index"),
+        ({"scenes": [{"index": 0, "duration_s": 1.0}]}, "scenes[0].duration_s"),
+        ({"scenes": [{"index": 0, "visual_prompt": "   \t  "}]}, "scenes[0].visual_prompt"),
+        ({}, "scenes"),
+    ],
+)
+def test_an_invalid_diff_is_a_422_naming_the_field_and_makes_no_version(
+    api: httpx.Client, user: str, settings: Settings, body: dict[str, object], field: str
+) -> None:
+    job_id = submit(api).json()["job_id"]
+    _completed_with_script(settings, job_id, user)
+
+    refused = api.post(f"/jobs/{job_id}/revisions", json=body)
+
+    assert refused.status_code == 422, refused.text
+    assert field in field_names(refused)
+    assert api.get(f"/jobs/{job_id}").json()["version"] == 1
+
+
+def test_a_revision_starts_the_next_version_once_per_key_and_keeps_the_first_versions_outputs(
+    api: httpx.Client, user: str, settings: Settings
+) -> None:
+    job_id = submit(api).json()["job_id"]
+    script = _completed_with_script(settings, job_id, user)
+    body = {"scenes": [{"index": 1, "visual_prompt": "A sunlit garden at dawn, a cup of tea"}], "music_mood": "calm"}
+
+    first = api.post(f"/jobs/{job_id}/revisions", json=body, headers={"Idempotency-Key": "rev-1"})
+    again = api.post(f"/jobs/{job_id}/revisions", json=body, headers={"Idempotency-Key": "rev-1"})
+    other = api.post(f"/jobs/{job_id}/revisions", json={**body, "music_mood": "bright"},
+                     headers={"Idempotency-Key": "rev-1"})  # fmt: skip
+
+    assert (first.status_code, again.status_code, other.status_code) == (202, 202, 409)
+    assert first.json() == again.json()
+    redo = first.json()["redo"]
+    # A request from before continuity modes chains its scenes: scene 1 and every scene after it.
+    assert redo["scenes"] == list(range(1, len(script.scenes)))
+    assert redo["music"] is (script.music_mood != "calm")
+    job = api.get(f"/jobs/{job_id}").json()
+    assert (job["version"], job["status"], job["cost_usd"]) == (2, "queued", 0.0)
+    v1, v2 = job["versions"]
+    assert (v1["version"], v1["status"], v1["cost_usd"]) == (1, "completed", 0.75)
+    assert v1["outputs"]["video_url"]
+    assert (v2["version"], v2["status"], v2["redo"]["scenes"]) == (2, "queued", redo["scenes"])

@@ -3,11 +3,18 @@ and the gateway's check after upload decides ready or rejected; generate takes o
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from shared.assets import ready_key
+from shared.aws import sync_client
+from shared.config import Settings
+from shared.topology import ASSETS_BUCKET, JOBS_TABLE
 from tests.brand_assets import BRAND_FONT, LOGO_SVG, logo_pixels, photo_pixels, png_bytes
 from tests.harness.gateway import RunningGateway, running_gateway
 from tools.local.bootstrap import Created
@@ -73,9 +80,12 @@ def test_the_upload_form_is_for_the_users_own_prefix_with_type_and_size_conditio
 
     fields = created["upload"]["fields"]
 
+    policy = json.loads(base64.b64decode(fields["policy"]))
     assert fields["key"] == f"users/{OWNER}/assets/{created['asset_id']}/upload"
     assert fields["Content-Type"] == "image/svg+xml"
-    assert "policy" in fields
+    assert {"Content-Type": "image/svg+xml"} in policy["conditions"]
+    assert ["content-length-range", 1, 4000] in policy["conditions"]
+    assert {"key": fields["key"]} in policy["conditions"]
 
 
 def test_an_asset_is_pending_until_its_file_arrives(api: httpx.Client) -> None:
@@ -195,3 +205,38 @@ def test_bad_brand_kit_fields_are_422s_naming_them(api: httpx.Client) -> None:
     assert field_names(too_many) == {"brand_kit.colours"}
     assert field_names(not_hex) == {"brand_kit.colours.1"}
     assert field_names(photos) == {"product_photos"}
+
+
+def test_uploading_again_after_the_check_changes_nothing_a_stage_reads(api: httpx.Client, settings: Settings) -> None:
+    photo = png_bytes(photo_pixels())
+    created = start_upload(api, "product_photo", "image/png", len(photo))
+    form, asset_id = created["upload"], created["asset_id"]
+    httpx.post(form["url"], data=form["fields"], files={"file": ("a.png", photo, "image/png")}, timeout=10)
+    assert status_of(api, asset_id)["status"] == "ready"
+
+    swapped = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+    httpx.post(form["url"], data=form["fields"], files={"file": ("a.png", swapped, "image/png")}, timeout=10)
+
+    s3 = sync_client(settings, "s3")
+    stored = s3.get_object(Bucket=settings.name(ASSETS_BUCKET), Key=ready_key(OWNER, asset_id))["Body"].read()
+    assert status_of(api, asset_id)["status"] == "ready"
+    assert stored == photo
+
+
+def test_a_pending_record_expires_a_ready_one_does_not(api: httpx.Client, settings: Settings) -> None:
+    pending = start_upload(api, "logo", "image/png", 1000)["asset_id"]
+    ready = upload(api, "logo", "image/png", png_bytes(logo_pixels()))
+    assert status_of(api, ready)["status"] == "ready"
+
+    dynamodb = sync_client(settings, "dynamodb")
+    items = {
+        asset_id: dynamodb.get_item(TableName=settings.name(JOBS_TABLE), Key={"job_id": {"S": f"asset#{asset_id}"}})[
+            "Item"
+        ]
+        for asset_id in (pending, ready)
+    }
+
+    assert int(items[pending]["expires_at"]["N"]) > time.time() + 3600
+    assert "expires_at" not in items[ready]
+    assert items[ready]["record_kind"] == {"S": "asset"}
+    assert "user_id" not in items[ready]  # the user index of jobs never lists an asset

@@ -52,6 +52,7 @@ async def _finish(h: Harness, job: Job, *, cost_per_stage: float = 0.5) -> Job:
 def _payload(stage_name: str) -> dict[str, object] | None:
     payloads: dict[str, dict[str, object]] = {
         "script": {"script_key": "s.json", "duration_s": 30, "scene_count": 3, "needs_narration": True},
+        "keyframes": {"hero_key": "h.png", "keyframe_keys": ["k0.png"], "continuity": "chain"},
         "narration": {"audio_key": "n.mp3", "timings_key": "t.json", "duration_s": 30},
         "clips": {"clip_keys": ["c0"], "duration_s": 30},
         "music": {"audio_key": "m.mp3", "duration_s": 30},
@@ -84,10 +85,11 @@ async def test_a_revision_opens_the_next_version_with_reset_stages_carried_check
         assert [j.job_id for j in await h.conn.ledger.outbox.pending(created_before="9999")] == [job.job_id]
 
         finished = await _finish(h, job, cost_per_stage=0.25)
-        assert finished.cost_usd == pytest.approx(5 * 0.25)  # what version 2 paid, not the job's running total
-        assert [r.cost_usd for r in finished.version_records()] == [pytest.approx(v1_cost), pytest.approx(1.25)]
+        v2_cost = len(JOB_STAGES) * 0.25
+        assert finished.cost_usd == pytest.approx(v2_cost)  # what version 2 paid, not the job's running total
+        assert [r.cost_usd for r in finished.version_records()] == [pytest.approx(v1_cost), pytest.approx(v2_cost)]
         usage = await read_usage(h.conn.clients.dynamodb, h.conn.ledger.usage_table, job.user_id)
-        assert (usage[0]["jobs"], usage[0]["cost_usd"]) == (1, pytest.approx(v1_cost + 1.25))
+        assert (usage[0]["jobs"], usage[0]["cost_usd"]) == (1, pytest.approx(v1_cost + v2_cost))
 
 
 async def test_two_revisions_racing_from_the_same_version_make_one(settings: Settings):

@@ -8,6 +8,8 @@ from services.composer.compliance.report import Finding, build_report
 from services.composer.compose import Composition
 from services.composer.graph import Stems
 from services.composer.loudness import Loudness
+from shared.assets import ready_key
+from shared.brand_kit import BrandKit
 from shared.compliance import ComplianceReport
 from shared.config import Settings
 from shared.errors import PermanentError
@@ -26,6 +28,7 @@ from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
 from shared.stage import StageContext, stage_context
 from shared.storage import asset_key
+from tests.brand_assets import BRAND_FONT, LOGO_SVG
 from tests.fakes.memory_storage import MemoryStorage
 
 
@@ -82,9 +85,11 @@ def composed(monkeypatch):
     calls = []
 
     async def fake_compose(
-        script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor, track=None
+        script, *, clips, music, narration, target_lufs, encoding, workdir, timeout_factor, track=None, brand=None
     ):
-        calls.append({"clips": clips, "narration": narration, "target_lufs": target_lufs, "track": track})
+        calls.append(
+            {"clips": clips, "narration": narration, "target_lufs": target_lufs, "track": track, "brand": brand}
+        )
         (workdir / "ad.mp4").write_bytes(b"video")
         (workdir / "ad.jpg").write_bytes(b"jpeg")
         stems = Stems(voice=workdir / "voice.flac", music=workdir / "music.flac")
@@ -162,3 +167,28 @@ async def test_an_enforced_job_whose_report_fails_fails_with_the_rules_named(tmp
         await composer_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
 
     assert key("final", "compliance.json") in storage.objects
+
+
+async def test_the_brand_kit_reaches_the_composition_from_the_users_checked_uploads(tmp_path, composed):
+    ctx, storage = _context(tmp_path, narrated=True)
+    logo_id, font_id = "a" * 32, "b" * 32
+    storage.objects[ready_key("u1", logo_id)] = LOGO_SVG
+    storage.objects[ready_key("u1", font_id)] = BRAND_FONT.read_bytes()
+    kit = BrandKit(logo=logo_id, colours=["#0B3D91"], font=font_id, logo_bug=True)
+    ctx.job = ctx.job.model_copy(update={"request": ctx.job.request.model_copy(update={"brand_kit": kit})})
+
+    await composer_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+
+    brand = composed[0]["brand"]
+    assert brand.logo.read_bytes().startswith(b"\x89PNG")  # the SVG, rasterised
+    assert brand.title_font.read_bytes() == BRAND_FONT.read_bytes()
+    assert brand.plate.text == "#FFFFFF"
+    assert brand.logo_bug
+
+
+async def test_without_a_brand_kit_the_composition_gets_no_brand(tmp_path, composed):
+    ctx, _ = _context(tmp_path, narrated=True)
+
+    await composer_handler.build_handler(Settings())(None, ctx)  # type: ignore[arg-type]
+
+    assert composed[0]["brand"] is None

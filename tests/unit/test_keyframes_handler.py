@@ -146,3 +146,20 @@ async def test_the_users_product_photo_and_brand_colours_reach_every_image_and_a
     assert maker.photos[:5] == [[photo]] * 5
     assert {shot.colours for shot, _ in maker.made} == {("#7A1F5C", "#F2C14E")}
     assert len(maker.made) == 10  # every image is made from the photo: a changed photo changes them all
+
+
+async def test_a_later_version_pays_only_for_the_frames_it_makes_itself(tmp_path):
+    checkpoints, maker = MemoryCheckpoints(), CountingMaker()
+    storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
+    await _run(tmp_path, maker, storage, checkpoints)
+    storage.objects[SCRIPT_KEY] = (
+        _script(("a forest trail in the rain", "a sunny beach", "a pack on a plinth")).model_dump_json().encode()
+    )
+    (tmp_path / "v2").mkdir()
+    ctx = _context(tmp_path / "v2", storage, checkpoints)
+    ctx.job = ctx.job.model_copy(update={"version": 2})
+
+    revised = await build_handler(Settings(), maker)(None, ctx)  # type: ignore[arg-type]
+
+    assert len(maker.made) == 6
+    assert revised.cost_usd == pytest.approx(0.13)  # the four frames and the hero it reuses were paid by version 1

@@ -58,6 +58,7 @@ async function quote() {
   try {
     renderQuote($("quote-body"), await api("/quotes", { method: "POST", body: requestFromForm() }));
     $("quote").hidden = false;
+    $("quote-title").focus();
   } catch (error) {
     $("quote").hidden = true;
     showErrors($("form-errors"), error.status === 404 ? new Error("Quotes are not available on this server yet.") : error);

@@ -2,7 +2,7 @@
 const usd2 = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const usd4 = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 4 });
 
-export const money = (value) => (value == null ? "–" : (Math.abs(value) < 0.1 && value !== 0 ? usd4 : usd2).format(value));
+export const money = (value) => (value == null ? "–" : (Math.abs(value) < 0.01 && value !== 0 ? usd4 : usd2).format(value));
 export const seconds = (value) => `${Number(value).toFixed(Number.isInteger(Number(value)) ? 0 : 1)} s`;
 export const statusLabel = (status) => String(status || "").replaceAll("_", " ");
 

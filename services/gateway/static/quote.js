@@ -10,20 +10,20 @@ function unitsText(line) {
   return `${Number(line.units).toLocaleString(undefined, { maximumFractionDigits: 1 })} ${plural}`;
 }
 
-function table(caption, headings, rows) {
+function table(caption, headings, rows, modelColumn) {
   const head = el("tr", {}, ...headings.map((text) => el("th", { scope: "col", text })));
   const body = rows.map((cells) => el("tr", {}, ...cells.map((text, i) => (i === 0
-    ? el("th", { scope: "row", text }) : el("td", { text })))));
+    ? el("th", { scope: "row", text }) : el("td", { text, className: i === modelColumn ? "model" : null })))));
   return el("div", { className: "table-wrap" },
     el("table", { className: "cost-table" }, el("caption", { text: caption }), el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
 export function quoteTables(quote) {
   const stages = table("Cost per stage", ["Stage", "Model", "Units", "Cost"],
-    (quote.stages || []).map((s) => [stageName(s.stage), s.model, unitsText(s), money(s.cost_usd)]));
+    (quote.stages || []).map((s) => [stageName(s.stage), s.model, unitsText(s), money(s.cost_usd)]), 1);
   const scenes = (quote.scenes || []).length
     ? table("Video cost per scene", ["Scene", "Model", "Length", "Cost"],
-      quote.scenes.map((s) => [`Scene ${s.index + 1}`, s.model, seconds(s.seconds), money(s.cost_usd)]))
+      quote.scenes.map((s) => [`Scene ${s.index + 1}`, s.model, seconds(s.seconds), money(s.cost_usd)]), 1)
     : null;
   return [stages, scenes];
 }

@@ -76,7 +76,9 @@ variable "service_access" {
     gateway = {
       ledger_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
       usage_actions  = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-      object_actions = ["s3:GetObject", "s3:PutObjectTagging"]
+      # PutObject: the presigned POSTs of user uploads are signed with this role, and the checked bytes of an
+      # upload are written to its ready key (docs/brand.md).
+      object_actions = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
       key_actions    = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable"]
       secrets        = ["stream_token"]
     }
