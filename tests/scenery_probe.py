@@ -230,8 +230,10 @@ def looks_like_clinic(pic: Picture) -> bool:
 
 
 def looks_like_studio(pic: Picture) -> bool:
-    """A plain backdrop (every upper row one colour) and a white plinth in the middle."""
+    """A plain backdrop (every upper row one colour either side of the subject) and a white plinth in the middle."""
     top = _rows(pic.shapes, 0.0, 0.4)
+    width = top.shape[1]
+    top = np.concatenate([top[:, : int(width * 0.3)], top[:, int(width * 0.7) :]], axis=1)
     uniform_rows = float((top.std(axis=1).max(axis=1) < 6).mean())
     plinth = _rows(pic.shapes, 0.7, 0.88)[:, int(pic.shapes.shape[1] * 0.4) : int(pic.shapes.shape[1] * 0.6)]
     return uniform_rows > 0.95 and _share(plinth.min(axis=2) > 180) > 0.5

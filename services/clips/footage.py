@@ -28,7 +28,7 @@ def drawn_scene(scene: Scene, script: Script, out: Path) -> Path:
     shot = KeyframeShot(
         prompt=scene.visual_prompt, setting=scene.setting, width=width, height=height,
         aspect_ratio=script.aspect_ratio, shows_product=mentions_product(scene.visual_prompt, script.brand),
-        brand=script.brand,
+        brand=script.brand, mirrored=scene.index % 2 == 1,  # as the keyframes stage frames scene k's opening
     )  # fmt: skip
     draw_keyframe(shot).save(out, format="PNG", compress_level=1)
     return out

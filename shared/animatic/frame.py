@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -36,6 +37,9 @@ def draw_keyframe(shot: KeyframeShot, product_photo: Path | None = None) -> Imag
     pal = palette_for(scenery.time, shot.colours, rain=scenery.rain)
     image = Image.new("RGB", (shot.width, shot.height), pal.sky_low)
     spot = draw_place(Canvas(image, ImageDraw.Draw(image), pal, rng, scenery.time), scenery.place)
+    if shot.mirrored:  # the set from the other side; the product (and its label) is placed after, unflipped
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        spot = replace(spot, x=shot.width - spot.x)
     frame = image.convert("RGBA")
     if shot.shows_product or shot.hero:
         product = (

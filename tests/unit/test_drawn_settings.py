@@ -97,3 +97,13 @@ def test_night_is_dark_and_dawn_is_warm():
     assert night.mean() < 60
     assert dawn[0] > dawn[2]
     assert day[2] > day[0]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_mirrored_frame_shows_the_same_place_from_the_other_side(place):
+    straight = _drawn(place, f"a {place} with the pack", shows_product=True)
+    mirrored = _drawn(place, f"a {place} with the pack", shows_product=True, mirrored=True)
+
+    assert {name for name, detector in DETECTORS.items() if detector(mirrored)} == {place}
+    if place not in {"studio", "sea"}:  # a centred plinth and an open sea are nearly symmetric already
+        assert np.abs(straight.raw - mirrored.raw).mean() > 8
