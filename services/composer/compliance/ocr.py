@@ -17,7 +17,7 @@ from services.composer.compliance.frames import Frame
 from shared.ffmpeg import run_tool
 
 OCR_LONG_SIDE = 960
-MIN_CONFIDENCE = 30.0
+MIN_CONFIDENCE = 50.0  # below it tesseract is mostly reading a picture's shapes as letters ("ener" off a window at 33)
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
