@@ -6,6 +6,12 @@ processes, configured by env alone;
 its wall time (submit → completed) is printed beside the sequential sum of its stage times (the
 seed's pipeline) and the parallel bound `script + max(narration, clips, music) + compose`, from the
 ledger's own stage timings. Goal: within 5 % of the parallel bound.
+
+Then the clips fan-out (issue 15): a 4-scene ad on 4 clips workers, run twice in the same stack, chained
+(`continuity: "chain"`: each scene waits for the one before) and on keyframes (the default: every scene at
+once), printed side by side with the keyframe parallel bound `script + keyframes + max(scene clip) +
+compose` from the keyframe job's own ledger timings (each scene's claim to its completion). Goals:
+keyframe job ≤ 1.05 × its bound and ≤ 0.5 × the chained job. The run ends with the two ratio lines.
 """
 
 from __future__ import annotations
@@ -21,14 +27,23 @@ import httpx
 
 from shared.config import Settings
 from tests.harness.fakes import FakeProviders, running_fakes
-from tests.harness.stack import start_stack
+from tests.harness.observe import ledger_job
+from tests.harness.stack import RunningStack, start_stack
 from tools.local.demo import DEMO_BRIEF
 
 DEFAULTS = Settings()  # the default model of each stage
+IMAGE_MODEL = DEFAULTS.image_model  # the keyframes' image model
 LATENCIES_S = {
-    DEFAULTS.script_model: 2.0, DEFAULTS.video_model: 9.0, DEFAULTS.music_model: 6.0, DEFAULTS.narration_model: 1.0
+    DEFAULTS.script_model: 2.0, DEFAULTS.video_model: 9.0, DEFAULTS.music_model: 6.0, DEFAULTS.narration_model: 1.0,
+    IMAGE_MODEL: 3.0,
 }  # fmt: skip
 POLL_S = 0.05
+CLIPS_WORKERS = 4
+# A general ad the fake script model splits into 4 scenes of 6 s (one Veo generation each).
+FANOUT_BRIEF = {
+    "brief": "A spot for a reusable water bottle: a morning run, a desk, a hike, the bottle on a summit rock.",
+    "duration_s": 24, "resolution": "720p", "aspect_ratio": "16:9",
+}  # fmt: skip
 
 
 def configure(fakes: FakeProviders) -> None:
@@ -63,6 +78,34 @@ def report(job: dict[str, Any], wall_s: float, fakes: FakeProviders) -> None:
     print(f"parallel bound          {parallel:7.2f} s   ratio wall/parallel   {wall_s / parallel:.3f}  (goal ≤ 1.05)")
 
 
+def scene_times(stack: RunningStack, job_id: str) -> list[float]:
+    """Each scene's time from its claim to its completion, from the ledger (`stages.clips.scenes`)."""
+    scenes = ledger_job(stack, job_id)["stages"]["clips"].get("scenes", {})
+    return [
+        float(s["finished_at"]) - float(s["started_at"]) for _, s in sorted(scenes.items(), key=lambda i: int(i[0]))
+    ]
+
+
+def fanout_report(
+    stack: RunningStack, chained: tuple[dict[str, Any], float], keyframed: tuple[dict[str, Any], float]
+) -> None:
+    (chain_job, chain_s), (job, keyframe_s) = chained, keyframed
+    stages = {name: float(view["elapsed_s"] or 0.0) for name, view in job["stages"].items()}
+    scenes = scene_times(stack, job["job_id"])
+    bound = stages["script"] + stages.get("keyframes", 0.0) + max(scenes) + stages["composer"]
+    print(f"\n{len(scenes)}-scene ad, {CLIPS_WORKERS} clips workers: {chain_job['status']} / {job['status']}")
+    print("keyframe job scene times: " + ", ".join(f"{t:.2f}s" for t in scenes))
+    print(
+        f"bound terms: script {stages['script']:.2f}s + keyframes {stages.get('keyframes', 0.0):.2f}s"
+        f" + max(scene clip) {max(scenes):.2f}s + compose {stages['composer']:.2f}s"
+    )
+    print(f"chained job (continuity chain)       {chain_s:7.2f} s")
+    print(f"keyframe job (continuity keyframes)  {keyframe_s:7.2f} s   goal ≤ 0.5 × chained")
+    print(f"keyframe parallel bound              {bound:7.2f} s   goal keyframe job ≤ 1.05 × bound")
+    print(f"keyframe/chain = {keyframe_s / chain_s:.3f}")
+    print(f"keyframe/bound = {keyframe_s / bound:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.providers_bench", description=__doc__)
     parser.add_argument("--resolution", default="720p", choices=["720p", "1080p"])
@@ -72,13 +115,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as state, running_fakes(Path(state)) as fakes:
         configure(fakes)
         (Path(state) / "stack").mkdir()
-        stack = start_stack(Path(state) / "stack", env=fakes.env())
+        stack = start_stack(Path(state) / "stack", env=fakes.env(), scale={"clips": CLIPS_WORKERS})
         try:
             with stack.client() as client:
                 job, wall_s = run_job(client, brief)
+                report(job, wall_s, fakes)
+                chained = run_job(client, {**FANOUT_BRIEF, "continuity": "chain"})
+                keyframed = run_job(client, {**FANOUT_BRIEF, "continuity": "keyframes"})
+            fanout_report(stack, chained, keyframed)
         finally:
             stack.stop()
-        report(job, wall_s, fakes)
 
 
 if __name__ == "__main__":

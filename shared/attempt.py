@@ -40,12 +40,15 @@ class LedgerCheckpoints:
     stage_name: str
     owner: str
     values: dict[str, str]
+    unit: int | None = None  # the unit of the stage's work these belong to (a scene), if any
 
     def get(self, key: str) -> str | None:
         return self.values.get(key)
 
     async def put(self, key: str, value: str) -> None:
-        if not await self.ledger.put_checkpoint(self.job_id, self.stage_name, owner=self.owner, key=key, value=value):
+        if not await self.ledger.put_checkpoint(
+            self.job_id, self.stage_name, owner=self.owner, key=key, value=value, unit=self.unit
+        ):
             raise JobCancelled(f"lost the claim on {self.stage_name} while checkpointing {key}")
         self.values[key] = value
 
@@ -62,8 +65,10 @@ class Lease:
     visibility_timeout_s: int  # the queue's own timeout
 
     @contextlib.asynccontextmanager
-    async def kept(self, job_id: str, queue: Queue, message: Message, log: Any) -> AsyncIterator[None]:
-        """While the handler runs, keep the message invisible and the lease alive."""
+    async def kept(
+        self, job_id: str, queue: Queue, message: Message, log: Any, *, unit: int | None = None
+    ) -> AsyncIterator[None]:
+        """While the handler runs, keep the message invisible and the lease (of the stage, or of its `unit`) alive."""
 
         async def beat() -> None:
             while True:
@@ -71,7 +76,7 @@ class Lease:
                 try:
                     await queue.set_visibility(message, int(self.lease_s))
                     if not await self.ledger.extend_lease(
-                        job_id, self.stage_name, owner=self.owner, lease_s=self.lease_s
+                        job_id, self.stage_name, owner=self.owner, lease_s=self.lease_s, unit=unit
                     ):
                         log.warning("stage.lease_lost")
                 except Exception as exc:  # a missed beat is survivable; the next one may land

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     sse_poll_s: float = Field(default=0.5, gt=0)  # one ledger read per job per period, whatever the streams
     outbox_relay_s: float = Field(default=2.0, gt=0)  # how often each gateway relays unpublished submits
     outbox_grace_s: float = Field(default=5.0, ge=0)  # a job younger than this is left to its own gateway
+    # A review job waiting at its gate this long unapproved expires (cancelled, its place freed): 7 days.
+    review_expiry_s: float = Field(default=7 * 24 * 3600.0, gt=0)
     webhook_deadline_s: float = Field(default=10.0, gt=0)  # a whole webhook delivery, connect to last byte read
     webhook_allow_private: bool | None = None  # None: only in dev (http and loopback/private receivers allowed)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +25,34 @@ from shared.asset_tags import mark_failed_assets
 from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
-from shared.events import Event, JobCompletedPayload, PoisonMessage, make_event, parse_event
+from shared.events import (
+    Event,
+    JobAwaitingApprovalPayload,
+    JobCompletedPayload,
+    PoisonMessage,
+    make_event,
+    parse_event,
+)
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
 from shared.queue import Message, Queue
-from shared.refusal import Ack, DeadLetter, Defer, LeaseFacts, decide
-from shared.stage import Handler, SideHandler, StageContext, StageResult, stage_context
-from shared.topology import Stage
+from shared.refusal import Ack, DeadLetter, Decision, Defer, LeaseFacts, decide
+from shared.stage import Handler, SideHandler, StageContext, StageResult, UnitsHandler, stage_context
+from shared.topology import AWAITING_APPROVAL_EVENT, PRE_GATE_STAGES, Stage
 
 
 class Delivery:
     """Handles messages for one stage in one process; `owner` identifies this process in leases."""
 
     def __init__(
-        self, stage: Stage, handler: Handler | SideHandler, conn: Connections, queue: Queue, *, owner: str
+        self,
+        stage: Stage,
+        handler: Handler | SideHandler | UnitsHandler,
+        conn: Connections,
+        queue: Queue,
+        *,
+        owner: str,
     ) -> None:
         self.stage = stage
         self.handler = handler
@@ -52,10 +67,8 @@ class Delivery:
         self.log = structlog.get_logger().bind(stage=stage.name, queue=queue.name)
 
     async def handle(self, message: Message) -> None:
-        try:
-            event = parse_event(message.body)
-        except PoisonMessage as exc:
-            await self._leave_for_dlq(message, "message.poison", str(exc))
+        event = await self._parse(message)
+        if event is None:
             return
         log = self.log.bind(
             job_id=event.job_id, event_id=event.event_id, event_type=event.event_type, attempt=message.receive_count
@@ -70,6 +83,7 @@ class Delivery:
             lease_s=self.lease.lease_s,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            after_approval=self.stage.after_approval,
             version=event.version,
         )
         if claim.granted and claim.job is not None:
@@ -77,6 +91,14 @@ class Delivery:
                 await self._run_claimed(event, claim.job, message, log.bind(resumed=claim.kind == "resumed"))
             return
         await self._settle_refusal(claim, message, log)
+
+    async def _parse(self, message: Message) -> Event | None:
+        """The message's event; a poison body is left for the DLQ (None)."""
+        try:
+            return parse_event(message.body)
+        except PoisonMessage as exc:
+            await self._leave_for_dlq(message, "message.poison", str(exc))
+            return None
 
     async def _settle_refusal(self, claim: Claim, message: Message, log: Any) -> None:
         state = claim.job.stage(self.stage.name) if claim.job else None
@@ -86,6 +108,11 @@ class Delivery:
             stored_event=claim.job.completion_event(self.stage.name) if claim.job else None,
             now=time.time(),
         )
+        if claim.kind == "done" and claim.job is not None:
+            await self._await_approval_if_due(claim.job, log)  # heals a crash before the gate was reached
+        await self._execute(decision, message, log)
+
+    async def _execute(self, decision: Decision, message: Message, log: Any) -> None:
         match decision:
             case DeadLetter(reason):
                 await self._leave_for_dlq(message, "message.unknown_job", reason)
@@ -101,29 +128,45 @@ class Delivery:
                     log.info("stage.not_claimed", reason=reason)
                 await self.queue.delete(message)
 
-    async def _run_claimed(self, event: Event, job: Job, message: Message, log: Any) -> None:
-        log.info("stage.started")
+    async def _run_claimed(
+        self, event: Event, job: Job, message: Message, log: Any, *, unit: int | None = None
+    ) -> None:
+        """Runs the claimed stage (or its claimed `unit`, for a stage with units) with a heartbeat."""
+        log.info("unit.started" if unit is not None else "stage.started")
         started = time.monotonic()
-        checkpoints = dict(job.stage(self.stage.name).checkpoints)
+        state = job.stage(self.stage.name)
+        checkpoints = dict((state if unit is None else state.unit(unit)).checkpoints)
         try:
-            async with self.lease.kept(job.job_id, self.queue, message, log), self._workdir(job.job_id) as path:
-                ctx = self._context(job, path, log, checkpoints=checkpoints)
-                result = await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
+            async with (
+                self.lease.kept(job.job_id, self.queue, message, log, unit=unit),
+                self._workdir(job.job_id) as path,
+            ):
+                ctx = self._context(job, path, log, checkpoints=checkpoints, unit=unit)
+                attempt = self._attempt(event, ctx, unit)
+                result = await asyncio.wait_for(attempt, self.stage.attempt_timeout_s)
                 if result is None:
                     raise PermanentError(f"the {self.stage.name} stage produced no result")
         except JobCancelled:
             log.info("stage.cancelled")
             await self.queue.delete(message)
         except PermanentError as exc:
-            await self._fail_job(job, str(exc), log)
+            await self._fail_job(job, str(exc), log, unit=unit)
             await self.queue.delete(message)
         except Exception as exc:  # anything else is transient: retried by redelivery
-            await self._retry_or_give_up(job, message, exc, log)
+            await self._retry_or_give_up(job, message, exc, log, unit=unit)
         else:
-            await self._record(job, result, log, elapsed_s=time.monotonic() - started)
+            await self._record(job, result, log, elapsed_s=time.monotonic() - started, unit=unit)
             await self.queue.delete(message)
 
-    async def _record(self, job: Job, result: StageResult, log: Any, *, elapsed_s: float) -> None:
+    def _attempt(self, event: Event, ctx: StageContext, unit: int | None) -> Awaitable[StageResult | None]:
+        """The handler's work on this delivery (a stage with units overrides it to run one unit)."""
+        if isinstance(self.handler, UnitsHandler):
+            raise TypeError(f"the {self.stage.name} stage's handler runs units: deliver with shared.fanout")
+        return self.handler(event, ctx)
+
+    async def _record(
+        self, job: Job, result: StageResult, log: Any, *, elapsed_s: float, unit: int | None = None
+    ) -> None:
         event = make_event(
             result.event_type,
             job_id=job.job_id,
@@ -133,7 +176,16 @@ class Delivery:
             generation=job.generation,
             version=job.version,
         )
-        if self.stage.completes_job:
+        if unit is not None:
+            recorded = await self.conn.ledger.units.complete(
+                job.job_id,
+                self.stage.name,
+                unit,
+                owner=self.owner,
+                event_json=event.model_dump_json(),
+                cost_usd=result.cost_usd,
+            )
+        elif self.stage.completes_job:
             recorded = await self._complete_job(job, result, event)
         else:
             recorded = await self.conn.ledger.complete_stage(
@@ -148,8 +200,39 @@ class Delivery:
             log.warning("stage.claim_lost", detail="another worker took over this stage; its outcome stands")
             return
         await self.conn.bus.publish(event)
+        if unit is not None:
+            log.info("unit.completed", unit=unit, elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd)
+            return
         log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
         METRICS.stage_succeeded(self.stage.name, elapsed_s)
+        await self._await_approval_if_due(job, log)
+
+    async def _await_approval_if_due(self, job: Job, log: Any) -> None:
+        """A review job whose work before the gate is all done now awaits approval, announced to its webhook.
+
+        The ledger decides (one conditional write: gate closed, every stage before it done), so of the stages
+        finishing last only one moves the job, and a stage after the gate never does.
+        """
+        if not job.gate_closed or self.stage not in PRE_GATE_STAGES:
+            return
+        waiting = await self.conn.ledger.gate.reach(job.job_id, tuple(s.name for s in PRE_GATE_STAGES))
+        if waiting is None:
+            return
+        expires = datetime.fromtimestamp(
+            (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
+        )
+        await self.conn.bus.publish(
+            make_event(
+                AWAITING_APPROVAL_EVENT,
+                job_id=job.job_id,
+                user_id=job.user_id,
+                payload=JobAwaitingApprovalPayload(expires_at=expires),
+                correlation_id=job.correlation_id,
+                generation=job.generation,
+                version=job.version,
+            )
+        )
+        log.info("job.awaiting_approval", expires_at=expires.isoformat())
 
     async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
         """The stage declared to complete the job hands over the job's outputs with its outcome."""
@@ -167,7 +250,11 @@ class Delivery:
             video_duration_s=outcome.duration_s,
         )
 
-    async def _fail_job(self, job: Job, reason: str, log: Any) -> None:
+    async def _fail_job(self, job: Job, reason: str, log: Any, *, unit: int | None = None) -> None:
+        if unit is not None and self.stage.units is not None:
+            # The unit's own record keeps the cause; the job's error names the unit ("scene 3: ...").
+            await self.conn.ledger.units.fail(job.job_id, self.stage.name, unit, owner=self.owner, reason=reason)
+            reason = f"{self.stage.units.label(unit)}: {reason}"
         log.warning("stage.failed", reason=reason)
         METRICS.stage_failed(self.stage.name)
         if await self.conn.ledger.fail_job(job, stage_name=self.stage.name, reason=reason):
@@ -184,13 +271,15 @@ class Delivery:
             )
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired
 
-    async def _retry_or_give_up(self, job: Job, message: Message, exc: Exception, log: Any) -> None:
+    async def _retry_or_give_up(
+        self, job: Job, message: Message, exc: Exception, log: Any, *, unit: int | None = None
+    ) -> None:
         reason = describe(exc)
         if message.receive_count >= self.stage.max_receive_count:
             # The user reads a sentence; the cause (`reason`, in this log line) stays with the operators.
             log.warning("stage.kept_failing", reason=reason, attempts=message.receive_count)
             await self._fail_job(
-                job, f"the {self.stage.name} stage kept failing after {message.receive_count} attempts", log
+                job, f"the {self.stage.name} stage kept failing after {message.receive_count} attempts", log, unit=unit
             )
             await self.queue.set_visibility(message, 0)  # the next receive moves it to the DLQ
             return
@@ -198,7 +287,7 @@ class Delivery:
         log.warning("stage.retrying", reason=reason, retry_in_s=delay_s)
         METRICS.stage_retried(self.stage.name)
         await self.conn.ledger.release_stage(
-            job.job_id, self.stage.name, owner=self.owner, error="a temporary problem; trying again"
+            job.job_id, self.stage.name, owner=self.owner, error="a temporary problem; trying again", unit=unit
         )
         await self.queue.set_visibility(message, delay_s)
 
@@ -211,7 +300,7 @@ class Delivery:
         try:
             async with self._workdir(job.job_id) as path:
                 ctx = self._context(job, path, log, checkpoints={})
-                await asyncio.wait_for(self.handler(event, ctx), self.stage.attempt_timeout_s)
+                await asyncio.wait_for(self._attempt(event, ctx, None), self.stage.attempt_timeout_s)
         except PermanentError as exc:
             log.warning("stage.gave_up", reason=str(exc))
         except Exception as exc:
@@ -221,13 +310,17 @@ class Delivery:
             return
         await self.queue.delete(message)
 
-    def _context(self, job: Job, path: Path, log: Any, *, checkpoints: dict[str, str]) -> StageContext:
+    def _context(
+        self, job: Job, path: Path, log: Any, *, checkpoints: dict[str, str], unit: int | None = None
+    ) -> StageContext:
         return stage_context(
             job,
             storage=self.conn.storage,
             settings=self.conn.settings,
             workdir=path,
-            checkpoints=LedgerCheckpoints(self.conn.ledger, job.job_id, self.stage.name, self.owner, checkpoints),
+            checkpoints=LedgerCheckpoints(
+                self.conn.ledger, job.job_id, self.stage.name, self.owner, checkpoints, unit=unit
+            ),
             cancelled=lambda: self._is_cancelled(job.job_id),
             log=log,
         )

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from shared.compliance import ComplianceSummary
+from shared.request import Continuity
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -38,9 +39,6 @@ class ScriptCompletedPayload(_Payload):
     duration_s: float
     scene_count: int
     needs_narration: bool
-
-
-Continuity = Literal["keyframes", "chain"]
 
 
 class KeyframesCompletedPayload(_Payload):
@@ -68,6 +66,22 @@ class NarrationSkippedPayload(_Payload):
 class ClipsCompletedPayload(_Payload):
     clip_keys: list[str]
     thumbnail_keys: list[str] = Field(default_factory=list)
+    duration_s: float
+
+
+class UnitPayload(_Payload):
+    """A payload about one unit of a stage's work (a scene of the clips stage): `index` counts from 0."""
+
+    index: int = Field(ge=0)
+
+
+class SceneRequestedPayload(UnitPayload):
+    pass
+
+
+class SceneCompletedPayload(UnitPayload):
+    clip_key: str
+    thumbnail_key: str
     duration_s: float
 
 
@@ -102,6 +116,12 @@ class JobFailedPayload(_Payload):
 
 class JobCancelledPayload(_Payload):
     pass
+
+
+class JobAwaitingApprovalPayload(_Payload):
+    """A review job's work before its gate is done: its storyboard waits for the user's approval until `expires_at`."""
+
+    expires_at: datetime | None = None
 
 
 class _Envelope(BaseModel):
@@ -146,6 +166,16 @@ class ClipsCompleted(_Envelope):
     payload: ClipsCompletedPayload
 
 
+class SceneRequested(_Envelope):
+    event_type: Literal["scene.requested"] = "scene.requested"
+    payload: SceneRequestedPayload
+
+
+class SceneCompleted(_Envelope):
+    event_type: Literal["scene.completed"] = "scene.completed"
+    payload: SceneCompletedPayload
+
+
 class MusicCompleted(_Envelope):
     event_type: Literal["music.completed"] = "music.completed"
     payload: MusicCompletedPayload
@@ -166,6 +196,11 @@ class JobCancelled(_Envelope):
     payload: JobCancelledPayload = JobCancelledPayload()
 
 
+class JobAwaitingApproval(_Envelope):
+    event_type: Literal["job.awaiting_approval"] = "job.awaiting_approval"
+    payload: JobAwaitingApprovalPayload = JobAwaitingApprovalPayload()
+
+
 Event = Annotated[
     JobSubmitted
     | ScriptCompleted
@@ -173,10 +208,13 @@ Event = Annotated[
     | NarrationCompleted
     | NarrationSkipped
     | ClipsCompleted
+    | SceneRequested
+    | SceneCompleted
     | MusicCompleted
     | JobCompleted
     | JobFailed
-    | JobCancelled,
+    | JobCancelled
+    | JobAwaitingApproval,
     Field(discriminator="event_type"),
 ]
 
@@ -190,21 +228,26 @@ EVENT_CLASSES: dict[str, type[_Envelope]] = {
         NarrationCompleted,
         NarrationSkipped,
         ClipsCompleted,
+        SceneRequested,
+        SceneCompleted,
         MusicCompleted,
         JobCompleted,
         JobFailed,
         JobCancelled,
+        JobAwaitingApproval,
     )
 }
 
 
-def event_id_for(job_id: str, event_type: str, generation: int = 0, version: int = 1) -> str:
+def event_id_for(job_id: str, event_type: str, generation: int = 0, version: int = 1, unit: int | None = None) -> str:
     """Deterministic id: the same outcome of the same job gives the same id, so duplicates are recognisable.
 
     `generation` grows when a failed job is retried, so the retried run's events are new facts; so are a
-    later version's (a revision). Version 1 keeps the id it always had.
+    later version's (a revision). Version 1 keeps the id it always had. An event about one unit of work
+    (a scene) names it: `<job>:scene.completed#2:<generation>`.
     """
-    base = f"{job_id}:{event_type}:{generation}"
+    kind = event_type if unit is None else f"{event_type}#{unit}"
+    base = f"{job_id}:{kind}:{generation}"
     return base if version == 1 else f"{base}:v{version}"
 
 
@@ -219,8 +262,11 @@ def make_event(
     version: int = 1,
 ) -> Event:
     cls = EVENT_CLASSES[event_type]
+    unit = payload.index if isinstance(payload, UnitPayload) else None
+    if isinstance(payload, dict) and isinstance(payload.get("index"), int):
+        unit = payload["index"]
     fields: dict[str, Any] = {
-        "event_id": event_id_for(job_id, event_type, generation, version),
+        "event_id": event_id_for(job_id, event_type, generation, version, unit),
         "job_id": job_id,
         "user_id": user_id,
         "occurred_at": datetime.now(UTC),

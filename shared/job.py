@@ -1,6 +1,8 @@
 """A job as the ledger holds it: the request, the job status, and one record per stage.
 
-Status flows `queued → running → composing → completed | failed | cancelled`; each stage
+Status flows `queued → running → composing → completed | failed | cancelled`; a review job stops at
+`awaiting_approval` once its work before the gate is done, until approved (→ running), cancelled or expired
+(→ cancelled). Each stage
 `pending → running → succeeded | failed | skipped`. Progress is derived from stage weights.
 """
 
@@ -11,11 +13,13 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import Event, parse_event
+from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES
 from shared.versions import VersionRecord
 
-JobStatus = Literal["queued", "running", "composing", "completed", "failed", "cancelled"]
+JobStatus = Literal["queued", "running", "awaiting_approval", "composing", "completed", "failed", "cancelled"]
+Gate = Literal["closed", "open"]
 StageStatus = Literal["pending", "running", "succeeded", "failed", "skipped"]
 P = TypeVar("P", bound=BaseModel)
 TERMINAL_JOB_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
@@ -35,10 +39,30 @@ class StageState(BaseModel):
     cost_usd: float = 0.0
     event: str | None = None  # the completion event as published, so a duplicate can re-publish it
     checkpoints: dict[str, str] = Field(default_factory=dict)
+    # A stage with units of work (clips): each unit's own record, by index ("0", "1", ...), and whether
+    # the stage's completion event, written by the join, has been published (`owner`/`lease_expires_at`
+    # then hold the announcer's claim on publishing it).
+    scenes: dict[str, StageState] | None = None
+    sequential: bool = False  # units start one after another (chain mode), each once the one before is done
+    announced: bool = False
 
     @property
     def done(self) -> bool:
         return self.status in DONE_STAGE_STATUSES
+
+    @property
+    def share_done(self) -> float:
+        """1 when done; for a stage with units under way, the share of its units done."""
+        if self.done or not self.scenes:
+            return 1.0 if self.done else 0.0
+        return sum(unit.done for unit in self.scenes.values()) / len(self.scenes)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.scenes or {})
+
+    def unit(self, index: int) -> StageState:
+        return (self.scenes or {}).get(str(index), StageState())
 
     @property
     def elapsed_s(self) -> float | None:
@@ -70,6 +94,16 @@ class Job(BaseModel):
     # The current version (a revision after completion makes the next); `cost_usd` and `outputs` are its own.
     version: int = Field(default=1, ge=1)
     versions: dict[str, VersionRecord] = Field(default_factory=dict)
+    estimate: Quote | None = None  # the quote at submit (the API's `estimate`)
+    # A review job's gate: "closed" until its storyboard is approved (then "open"); None for other jobs.
+    gate: Gate | None = None
+    awaiting_since: float | None = None  # unix seconds: when the job last reached its gate
+    approved_at: float | None = None
+    expired_at: float | None = None  # set when an unapproved job expired (its status is then cancelled)
+
+    @property
+    def gate_closed(self) -> bool:
+        return self.gate == "closed"
 
     @property
     def terminal(self) -> bool:
@@ -81,7 +115,7 @@ class Job(BaseModel):
         if self.status == "completed":
             return 100
         total = sum(s.progress_weight for s in JOB_STAGES)
-        done = sum(s.progress_weight for s in JOB_STAGES if self.stages.get(s.name, StageState()).done)
+        done = sum(s.progress_weight * self.stage(s.name).share_done for s in JOB_STAGES)
         return min(99, round(100 * done / total)) if total else 0
 
     def version_records(self) -> list[VersionRecord]:
@@ -107,6 +141,12 @@ class Job(BaseModel):
     def completion_event(self, stage_name: str) -> Event | None:
         raw = self.stage(stage_name).event
         return parse_event(raw) if raw else None
+
+    def unit_output(self, stage_name: str, index: int, model: type[P]) -> P | None:
+        """What one unit of a stage (a scene of the clips stage) announced, as its payload model."""
+        raw = self.stage(stage_name).unit(index).event
+        payload = parse_event(raw).payload if raw else None
+        return payload if isinstance(payload, model) else None
 
     def output(self, stage_name: str, model: type[P]) -> P | None:
         """What a finished stage announced, as its payload model; None when it announced nothing of that kind."""

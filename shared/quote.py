@@ -56,9 +56,15 @@ class Quote(BaseModel):
 
 
 def keyframe_images(script: Script, continuity: str = "keyframes") -> int:
-    """The hero, then a frame per scene boundary (N+1), or in chain mode the opening frame alone."""
-    boundaries = len(script.scenes) + 1 if continuity == "keyframes" else 1
-    return HERO_IMAGES + boundaries
+    """The hero, then a frame per scene boundary (N+1), or in chain mode the opening frame alone.
+
+    Keyframes are content-addressed: scenes that open on the same picture (prompt and setting) share one image,
+    so it is made and paid for once.
+    """
+    if continuity != "keyframes":
+        return HERO_IMAGES + 1
+    openings = {(scene.visual_prompt, scene.setting) for scene in script.scenes}
+    return HERO_IMAGES + len(openings) + 1  # and the frame that closes the ad
 
 
 def spoken_characters(script: Script) -> int:

@@ -31,10 +31,13 @@ def restart_events(job: Job, *, except_stage: str | None = None) -> list[Event]:
     """For every stage not done (but `except_stage`), the events it consumes that were already produced; no event twice.
 
     An event that `except_stage` alone consumes is left out: that stage gets its replayed dead letter instead.
+    A stage with units of work (clips) is the exception: its dead letter is one unit, while the other units'
+    messages were acked when the job failed, so it is reopened by its trigger, which requests every unit
+    not yet done (the replayed one too: the second request of it is refused by its claim).
     """
     events: dict[str, Event] = {}
     for stage in JOB_STAGES:
-        if job.stage(stage.name).done or stage.name == except_stage:
+        if job.stage(stage.name).done or (stage.name == except_stage and stage.units is None):
             continue
         if "job.submitted" in stage.consumes:
             submitted = make_event(

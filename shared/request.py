@@ -20,6 +20,9 @@ AspectRatio = Literal["16:9", "9:16", "1:1"]
 Resolution = Literal["720p", "1080p"]
 SafetyPace = Literal["calm", "fast"]
 ComplianceMode = Literal["report", "enforce"]
+# How scenes join up: bounded by shared keyframes and rendered all at once, or each opening on the
+# previous scene's last frame (the seed's method), rendered one after another.
+Continuity = Literal["keyframes", "chain"]
 
 BRIEF_MAX_CHARS = 2000
 SIDE_EFFECTS_MAX_CHARS = 1500
@@ -70,9 +73,13 @@ class AdRequest(BaseModel):
     music_mood: str | None = Field(default=None, min_length=2, max_length=60)
     loudness_lufs: float = Field(default=-24.0, ge=-31.0, le=-10.0)
     webhook_url: HttpUrl | None = None
+    continuity: Continuity = "keyframes"
     # The user's uploads (POST /api/v1/assets): photos the keyframes take as references, and the brand kit.
     product_photos: list[AssetId] = Field(default_factory=list, max_length=MAX_PRODUCT_PHOTOS)
     brand_kit: BrandKit | None = None
+    # Stop after the script (and keyframes) for the user to review, edit and approve the storyboard before
+    # anything else is paid for.
+    review: bool = False
     # Last, so its check sees the statement, the provision and the frame it must fit.
     duration_s: int = Field(default=30, ge=8, le=MAX_DURATION_S)
 

@@ -103,6 +103,28 @@ def stage_context(
     )
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a stage with units splits one job's work: `units` of them, all at once or one after another."""
+
+    units: int
+    sequential: bool = False  # unit k+1 is requested only once unit k is done (it builds on k's output)
+
+
+@dataclass(frozen=True)
+class UnitsHandler:
+    """The logic of a stage whose work fans out into units (`Stage.units`); the runtime does the rest.
+
+    `plan` reads the trigger event and says how many units; `run` does one unit and returns its
+    completion (`scene.completed`); `join` builds the stage's completion once every unit is done,
+    reading the units' outputs from `ctx.job` (`Job.unit_output`).
+    """
+
+    plan: Callable[[Event, StageContext], Awaitable[Plan]]
+    run: Callable[[int, StageContext], Awaitable[StageResult]]
+    join: Callable[[StageContext], Awaitable[StageResult]]
+
+
 Handler = Callable[[Event, StageContext], Awaitable[StageResult]]
 # A stage outside the job's work (the notifier) announces nothing: its handler returns None.
 SideHandler = Callable[[Event, StageContext], Awaitable[None]]

@@ -23,6 +23,34 @@ QUEUE_PREFIX = "pharmagen-"
 
 # Events no stage consumes but every consumer may need to recognise.
 TERMINAL_EVENTS = ("job.completed", "job.failed", "job.cancelled")
+# A review job stopped at its gate (announced to the job's webhook like its end).
+AWAITING_APPROVAL_EVENT = "job.awaiting_approval"
+
+
+@dataclass(frozen=True)
+class Units:
+    """A stage whose work fans out into units (the clips stage's scenes), each its own message on the stage's queue.
+
+    The stage's trigger event plans the units and publishes `<name>.requested` for each one that may start;
+    each is claimed, leased, heartbeated, retried and dead-lettered on its own, and announces
+    `<name>.completed`. A join in the ledger completes the stage once every unit is done. A unit's state
+    nests in the stage's record (`stages.<stage>.scenes.<index>`); a failed unit names itself in the job's
+    error (`scene 3: ...`, counted from 1).
+    """
+
+    name: str
+
+    @property
+    def requested(self) -> str:
+        return f"{self.name}.requested"
+
+    @property
+    def completed(self) -> str:
+        return f"{self.name}.completed"
+
+    def label(self, index: int) -> str:
+        """The unit as a person reads it in an error: `scene 3` for index 2."""
+        return f"{self.name} {index + 1}"
 
 
 @dataclass(frozen=True)
@@ -46,8 +74,20 @@ class Stage:
     completes_job: bool = False
     # The job's status while this stage runs (the composer marks a job "composing").
     job_status_while_running: str = "running"
+    # Paid work a review job (`review: true`) may start only once its storyboard is approved: the claim is
+    # refused while the job's gate is closed, and approval re-publishes what woke the stage.
+    after_approval: bool = False
     # Python module run as this stage's service process.
     module: str = field(default="")
+    # Work split into units of its own (clips: one message per scene), joined in the ledger.
+    units: Units | None = None
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """The events that start the stage's work (for a stage with units: what it consumes but its unit events)."""
+        if self.units is None:
+            return self.consumes
+        return tuple(e for e in self.consumes if e not in {self.units.requested, self.units.completed})
 
     @property
     def queue_name(self) -> str:
@@ -95,18 +135,22 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=240,
         requires=("script",),
         progress_weight=10,
+        after_approval=True,
     ),
     Stage(
         name="clips",
-        consumes=("script.completed",),
-        publishes=("clips.completed",),
+        # Opened by the keyframes (each scene runs between two of them), then one message per scene.
+        consumes=("keyframes.completed", "scene.requested", "scene.completed"),
+        publishes=("clips.completed", "scene.requested", "scene.completed"),
         visibility_timeout_s=120,
         max_receive_count=4,
         concurrency=1,
-        # Ten minutes per clip, up to eight scenes: the heartbeat keeps the message while it runs.
-        attempt_timeout_s=4800,
-        requires=("script",),
+        # One scene per attempt: up to two Veo generations of ten minutes each, the heartbeat keeps the message.
+        attempt_timeout_s=1500,
+        requires=("script", "keyframes"),
         progress_weight=45,
+        after_approval=True,
+        units=Units("scene"),
     ),
     Stage(
         name="music",
@@ -118,17 +162,11 @@ STAGES: tuple[Stage, ...] = (
         attempt_timeout_s=300,
         requires=("script",),
         progress_weight=10,
+        after_approval=True,
     ),
     Stage(
         name="composer",
-        # keyframes: until clips are made from the keyframes, the composer also waits for them itself.
-        consumes=(
-            "keyframes.completed",
-            "narration.completed",
-            "narration.skipped",
-            "clips.completed",
-            "music.completed",
-        ),
+        consumes=("narration.completed", "narration.skipped", "clips.completed", "music.completed"),
         publishes=("job.completed",),
         visibility_timeout_s=120,
         max_receive_count=4,
@@ -141,7 +179,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         name="notifier",
-        consumes=TERMINAL_EVENTS,
+        consumes=(*TERMINAL_EVENTS, AWAITING_APPROVAL_EVENT),
         publishes=(),
         visibility_timeout_s=60,
         max_receive_count=6,
@@ -162,6 +200,22 @@ def stage(name: str) -> Stage:
         if candidate.name == name:
             return candidate
     raise KeyError(f"no stage named {name!r}")
+
+
+def _gated(s: Stage) -> bool:
+    """Released by approval: declared so, or requiring (through any chain) a stage that is."""
+    return s.after_approval or any(_gated(stage(name)) for name in s.requires)
+
+
+# A review job's work before its gate: when all of it is done the job awaits approval.
+PRE_GATE_STAGES: tuple[Stage, ...] = tuple(s for s in JOB_STAGES if not _gated(s))
+# What approval re-publishes: the pre-gate completions that wake the stages declared `after_approval`.
+RELEASE_EVENTS: tuple[str, ...] = tuple(
+    event
+    for s in PRE_GATE_STAGES
+    for event in s.publishes
+    if any(event in g.consumes for g in STAGES if g.after_approval)
+)
 
 
 def all_event_types() -> tuple[str, ...]:

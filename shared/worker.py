@@ -22,14 +22,15 @@ import structlog
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.delivery import Delivery
+from shared.fanout import delivery_for
 from shared.liveness import liveness_file, mark_alive
 from shared.logging import configure_logging
 from shared.queue import Message
-from shared.stage import Handler, SideHandler
+from shared.stage import Handler, SideHandler, UnitsHandler
 from shared.topology import Stage, stage
 
 LIVENESS_EVERY_S = 15.0
-BuildHandler = Callable[[Settings], Handler] | Callable[[Settings], SideHandler]
+BuildHandler = Callable[[Settings], Handler] | Callable[[Settings], SideHandler] | Callable[[Settings], UnitsHandler]
 
 
 def owner_id(stage_name: str) -> str:
@@ -125,10 +126,12 @@ class Worker:
         self.log.info("worker.stopped")
 
 
-async def serve_stage(declared: Stage, handler: Handler | SideHandler, conn: Connections, stop: asyncio.Event) -> None:
+async def serve_stage(
+    declared: Stage, handler: Handler | SideHandler | UnitsHandler, conn: Connections, stop: asyncio.Event
+) -> None:
     """Runs one stage worker on existing connections until `stop` is set (tests call this directly)."""
     settings = conn.settings
-    delivery = Delivery(declared, handler, conn, await conn.queue(declared), owner=owner_id(declared.name))
+    delivery = delivery_for(declared, handler, conn, await conn.queue(declared), owner=owner_id(declared.name))
     worker = Worker(
         delivery,
         concurrency=settings.worker_concurrency(declared.concurrency),

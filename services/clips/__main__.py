@@ -1,4 +1,4 @@
-"""Clips stage service: renders one clip per scene with visual continuity.
+"""Clips stage service: renders one scene per message, so a job's scenes spread over every clips worker.
 
 The clip maker is chosen here, from the one selection table, and handed to the handler.
 """
@@ -9,7 +9,7 @@ from services.clips.handler import build_handler
 from shared.config import Settings
 from shared.providers.base import ClipMaker
 from shared.providers.selection import select
-from shared.stage import Handler
+from shared.stage import UnitsHandler
 from shared.worker import run_stage
 
 
@@ -25,7 +25,7 @@ def clip_maker(settings: Settings, *, today: date | None = None) -> ClipMaker:
     return FootageClipMaker(chosen.settings)
 
 
-def build(settings: Settings) -> Handler:
+def build(settings: Settings) -> UnitsHandler:
     return build_handler(settings, clip_maker(settings))
 
 

@@ -1,75 +1,82 @@
-"""Clips stage: one clip per scene, in order, each opening on the previous scene's last frame.
+"""Clips stage: one scene per unit of work, so one job's scenes render on as many clips workers as run.
 
-A scene counts as done once its clip and thumbnail are uploaded and checkpoint `scene-{i}` holds the
-clip key; a redelivered message skips done scenes and takes the start image from the last stored clip.
+The runtime (`shared.fanout`) does the fan-out and the join; this is the stage's part of it:
+- `plan`: one unit per scene of the script; sequential in `chain` continuity (each scene opens on the
+  previous one's last frame), all at once in `keyframes` continuity;
+- `run`: one scene, between its frames (`services.clips.continuity`). The clip is stored under a content
+  address, a digest of everything that determines it (the clip maker, prompt, setting, duration, frame
+  size, fps and the frames' own digests), so a redelivery, a retry or a later version asking for the
+  same scene finds it stored and pays nothing; a changed input is a new address and is rendered;
+- `join`: the scenes' clips in order, as `clips.completed`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
 
-from services.clips.frames import extract_last_frame, extract_thumbnail
+from services.clips.continuity import Frames, scene_frames
+from services.clips.frames import extract_thumbnail
 from shared.config import Settings
-from shared.events import ClipsCompletedPayload, Event
+from shared.errors import PermanentError
+from shared.events import ClipsCompletedPayload, Event, SceneCompletedPayload
 from shared.providers.base import ClipMaker
 from shared.script import Scene, Script
-from shared.stage import Handler, StageContext, StageResult
+from shared.stage import Plan, StageContext, StageResult, UnitsHandler
 from shared.storage import asset_key
 
 
-class _SceneRun:
-    """Renders the scenes that are not done yet, carrying the start frame from one scene to the next."""
+def content_address(maker: str, scene: Scene, script: Script, fps: int, frames: Frames) -> str:
+    """A digest of every input that determines a scene's clip (narration and on-screen text do not)."""
+    start, end = frames.digests()
+    parts = [
+        maker, scene.visual_prompt, script.style_notes or "", scene.setting, str(scene.index),
+        f"{scene.duration_s:.3f}", script.aspect_ratio, script.resolution, str(fps), start, end,
+    ]  # fmt: skip
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
-    def __init__(self, maker: ClipMaker, script: Script, ctx: StageContext) -> None:
-        self._maker, self._script, self._ctx = maker, script, ctx
-        self._start_frame: Path | None = None
-        self._resume_from_key: str | None = None
 
-    def key(self, kind: str, scene: Scene) -> str:
-        if kind == "clips":
-            return asset_key(self._ctx.job.user_id, self._ctx.job.job_id, "clips", f"scene-{scene.index:02d}.mp4")
-        return asset_key(self._ctx.job.user_id, self._ctx.job.job_id, "thumbnails", f"scene-{scene.index:02d}.jpg")
+def build_handler(settings: Settings, maker: ClipMaker) -> UnitsHandler:
+    """The stage logic around the clip maker `__main__` selected (tests pass their own)."""
 
-    def skip(self, scene: Scene, clip_key: str) -> float:
-        """A finished scene: remember its clip as the place to resume from; return what it cost."""
-        self._start_frame, self._resume_from_key = None, clip_key
-        return float(self._ctx.checkpoints.get(f"scene-{scene.index}-cost") or 0.0)
+    async def plan(event: Event, ctx: StageContext) -> Plan:
+        script = await ctx.read_script()
+        return Plan(units=len(script.scenes), sequential=ctx.job.request.continuity == "chain")
 
-    async def render(self, scene: Scene) -> float:
-        ctx, workdir = self._ctx, self._ctx.workdir
-        if self._start_frame is None and self._resume_from_key is not None:
-            previous = await ctx.storage.download_file(self._resume_from_key, workdir / "resume-from.mp4")
-            self._start_frame = await extract_last_frame(previous, workdir / "resume-from-last.png")
-        clip = workdir / f"scene-{scene.index:02d}.mp4"
-        rendered = await self._maker.make_clip(
-            scene, self._script, start_frame=self._start_frame, out=clip,
+    async def run(index: int, ctx: StageContext) -> StageResult:
+        script = await ctx.read_script()
+        scene = script.scenes[index]
+        frames = await scene_frames(ctx, index)
+        name = f"scene-{index:02d}-{content_address(maker.name, scene, script, settings.fps, frames)}"
+        clip_key = asset_key(ctx.job.user_id, ctx.job.job_id, "clips", f"{name}.mp4")
+        thumbnail_key = asset_key(ctx.job.user_id, ctx.job.job_id, "thumbnails", f"{name}.jpg")
+        done = SceneCompletedPayload(
+            index=index, clip_key=clip_key, thumbnail_key=thumbnail_key, duration_s=scene.duration_s
+        )
+        if await ctx.storage.exists(clip_key):  # rendered before with the very same inputs
+            ctx.log.info("clips.scene_reused", scene=index, clip_key=clip_key)
+            return StageResult("scene.completed", done)
+        await ctx.raise_if_cancelled()
+        clip = ctx.workdir / f"{name}.mp4"
+        rendered = await maker.make_clip(
+            scene, script, start_frame=frames.start, end_frame=frames.end, out=clip,
             checkpoints=ctx.checkpoints, cancelled=ctx.cancelled,
         )  # fmt: skip
-        thumbnail = await extract_thumbnail(clip, workdir / f"scene-{scene.index:02d}.jpg", at_s=scene.duration_s / 2)
-        await ctx.storage.upload_file(clip, self.key("clips", scene))
-        await ctx.storage.upload_file(thumbnail, self.key("thumbnails", scene))
-        await ctx.checkpoints.put(f"scene-{scene.index}-cost", f"{rendered.cost_usd:.6f}")
-        await ctx.checkpoints.put(f"scene-{scene.index}", self.key("clips", scene))
-        self._start_frame = await extract_last_frame(clip, workdir / f"scene-{scene.index:02d}-last.png")
-        return rendered.cost_usd
+        thumbnail = await extract_thumbnail(clip, ctx.workdir / f"{name}.jpg", at_s=scene.duration_s / 2)
+        await ctx.storage.upload_file(thumbnail, thumbnail_key)
+        await ctx.storage.upload_file(clip, clip_key)  # last: a stored clip means a finished scene
+        return StageResult("scene.completed", done, cost_usd=rendered.cost_usd)
 
-
-def build_handler(settings: Settings, maker: ClipMaker) -> Handler:
-    """The handler around the clip maker `__main__` selected (tests pass their own)."""
-
-    async def handle(event: Event, ctx: StageContext) -> StageResult:
+    async def join(ctx: StageContext) -> StageResult:
         script = await ctx.read_script()
-        run = _SceneRun(maker, script, ctx)
-        cost_usd = 0.0
-        for scene in script.scenes:
-            await ctx.raise_if_cancelled()
-            done_key = ctx.checkpoints.get(f"scene-{scene.index}")
-            cost_usd += run.skip(scene, done_key) if done_key else await run.render(scene)
+        scenes = [ctx.job.unit_output("clips", s.index, SceneCompletedPayload) for s in script.scenes]
+        done = [s for s in scenes if s is not None]
+        if len(done) != len(scenes):
+            raise PermanentError("the clips stage was joined with scenes missing")
         payload = ClipsCompletedPayload(
-            clip_keys=[run.key("clips", s) for s in script.scenes],
-            thumbnail_keys=[run.key("thumbnails", s) for s in script.scenes],
+            clip_keys=[s.clip_key for s in done],
+            thumbnail_keys=[s.thumbnail_key for s in done],
             duration_s=script.duration_s,
         )
-        return StageResult("clips.completed", payload, cost_usd=round(cost_usd, 6))
+        return StageResult("clips.completed", payload)
 
-    return handle
+    return UnitsHandler(plan=plan, run=run, join=join)

@@ -22,6 +22,7 @@ class UnusableFont(ValueError):
 class FontMetrics:
     advances_em: dict[int, float]  # code point → advance width in em
     fallback_em: float  # the .notdef glyph's advance, for anything unmapped
+    line_em: float = 1.164  # ascent + descent (hhea) in em: how tall its lines ink at most (DejaVu Sans: 1.164)
 
     def line_width_em(self, line: str) -> float:
         return WIDTH_MARGIN * sum(self.advances_em.get(ord(c), self.fallback_em) for c in line)
@@ -37,10 +38,11 @@ def font_metrics(path: Path) -> FontMetrics:
         units = font["head"].unitsPerEm
         cmap = font.getBestCmap() or {}
         metrics = font["hmtx"].metrics
+        line_em = (font["hhea"].ascent - font["hhea"].descent) / units
     except (TTLibError, KeyError, AssertionError, OSError, ValueError) as exc:
         raise UnusableFont(f"the brand font cannot be read ({exc})") from exc
     if not cmap or not units:
         raise UnusableFont("the brand font maps no characters")
     advances = {code: metrics[name][0] / units for code, name in cmap.items() if name in metrics}
     fallback = metrics.get(".notdef", (units, 0))[0] / units
-    return FontMetrics(advances, fallback)
+    return FontMetrics(advances, fallback, line_em)

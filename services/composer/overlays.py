@@ -87,6 +87,21 @@ def _fit(
     return "\n".join(lines), max(size, 10)
 
 
+def _title_face(
+    brand: BrandStyle | None, text: str, max_size: int, ad_type: str
+) -> tuple[Path | None, Callable[[str], float], int]:
+    """The title's font (None: the default), how to measure its lines, and its largest size. In a pharmaceutical
+    ad a brand face whose lines run taller than DejaVu Sans' is capped lower, so the title inks no taller."""
+    font = brand.title_font_for(text) if brand is not None else None
+    metrics = brand.title_metrics if font is not None and brand is not None else None
+    if metrics is None:
+        return None, title_width_em, max_size
+    largest = max_size
+    if ad_type == "pharmaceutical" and metrics.line_em > DRAWTEXT_LINE_EM:
+        largest = int(max_size * DRAWTEXT_LINE_EM / metrics.line_em)
+    return font, metrics.line_width_em, largest
+
+
 def scene_titles(
     script: Script, size: tuple[int, int], *, quiet: list[tuple[float, float]], brand: BrandStyle | None = None
 ) -> list[TextOverlay]:
@@ -107,10 +122,9 @@ def scene_titles(
         shown = (start + 0.3, start + scene.duration_s - 0.2)
         if any(shown[0] < b + TITLE_GAP_S and a - TITLE_GAP_S < shown[1] for a, b in quiet):
             continue
-        font = brand.title_font_for(scene.on_screen_text) if brand is not None else None
-        width_em = brand.title_metrics.line_width_em if font is not None and brand and brand.title_metrics else None
-        text, font_size = _fit(scene.on_screen_text, width=width, max_size=max_size, line_chars=line_chars,
-                               width_em=width_em or title_width_em)  # fmt: skip
+        font, width_em, largest = _title_face(brand, scene.on_screen_text, max_size, script.ad_type)
+        text, font_size = _fit(scene.on_screen_text, width=width, max_size=largest, line_chars=line_chars,
+                               width_em=width_em)  # fmt: skip
         title = TextOverlay(text, font_size, x="(w-text_w)/2", y="h*0.30-text_h/2", start_s=shown[0], end_s=shown[1],
                             box=True, font=font)  # fmt: skip
         if brand is not None and brand.title is not None:

@@ -29,7 +29,9 @@ from services.gateway.routes.assets import create_asset, get_asset
 from services.gateway.routes.compliance import job_compliance
 from services.gateway.routes.jobs import cancel_job, get_job, list_jobs, retry_job
 from services.gateway.routes.progress import job_events, stream_token
+from services.gateway.routes.quotes import create_quote
 from services.gateway.routes.revisions import revise_job
+from services.gateway.routes.storyboard import approve_storyboard, edit_storyboard, get_storyboard
 from services.gateway.routes.submit import generate
 from services.gateway.routes.system import health, ready, usage
 from services.gateway.security_headers import security_headers
@@ -104,7 +106,13 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
             app.state.progress_hub = hub_for(owned)
             app.state.key_store = await _key_store(settings, owned)
             relay = asyncio.create_task(
-                run_relay(owned.ledger, owned.bus, every_s=settings.outbox_relay_s, grace_s=settings.outbox_grace_s)
+                run_relay(
+                    owned.ledger,
+                    owned.bus,
+                    every_s=settings.outbox_relay_s,
+                    grace_s=settings.outbox_grace_s,
+                    review_expiry_s=settings.review_expiry_s,
+                )
             )
             try:
                 yield
@@ -115,10 +123,14 @@ def create_app(settings: Settings, connections: Connections | None = None, *, to
         path=API_PREFIX,
         route_handlers=[
             generate,
+            create_quote,
             get_job,
             list_jobs,
             cancel_job,
             retry_job,
+            get_storyboard,
+            edit_storyboard,
+            approve_storyboard,
             revise_job,
             stream_token,
             job_events,

@@ -1,5 +1,8 @@
-"""`pharmagen`: submit a brief and watch it, revise a finished ad, list, show, cancel and retry jobs — over the
-gateway's HTTP API."""
+"""`pharmagen`: submit a brief and watch it, revise a finished ad, upload a product photo, logo or font, list,
+show, cancel and retry jobs — over the gateway's HTTP API.
+
+Quotes and the review flow (`quote`, `generate --review`, `storyboard show|edit|approve`) are in `cli_review`.
+"""
 
 from __future__ import annotations
 
@@ -11,52 +14,29 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
+
+from services.gateway.cli_http import (
+    DEFAULT_URL,
+    KeyOption,
+    UrlOption,
+    checked,
+    client_for,
+    console,
+    download,
+    verdict,
+    watch,
+)
+from services.gateway.cli_review import quote, show_storyboard, storyboard_app, wait_for_storyboard
 
 app = typer.Typer(help="PharmaGen: turn a brief into a finished video ad.", no_args_is_help=True)
 jobs_app = typer.Typer(help="List, show, cancel and retry your jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
-console = Console()
-
-UrlOption = Annotated[str, typer.Option("--url", envvar="PHARMAGEN_URL", help="Gateway base URL")]
-KeyOption = Annotated[str, typer.Option("--api-key", envvar="PHARMAGEN_API_KEY", help="Your API key")]
-DEFAULT_URL = "http://127.0.0.1:8080"
+app.add_typer(storyboard_app, name="storyboard")
+app.command()(quote)
 POLL_S = 1.0
-TERMINAL = {"completed", "failed", "cancelled"}
-
-
-def _client(url: str, api_key: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=f"{url.rstrip('/')}/api/v1", headers={"Authorization": f"Bearer {api_key}"}, timeout=30
-    )
-
-
-def _checked(response: httpx.Response) -> Any:
-    if response.is_error:
-        body = response.json() if "json" in response.headers.get("content-type", "") else {}
-        fields = "; ".join(f"{e['field']}: {e['message']}" for e in body.get("errors", []))
-        console.print(f"[red]{response.status_code}: {body.get('detail', response.text)}[/red] {fields}")
-        raise typer.Exit(1)
-    return response.json()
-
-
-def _watch(client: httpx.Client, job_id: str) -> dict[str, Any]:
-    """Polls the job and draws one bar per stage until it ends."""
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.fields[state]}")) as bars:
-        job = _checked(client.get(f"/jobs/{job_id}"))
-        overall = bars.add_task("job", total=100, state=job["status"])
-        tasks = {name: bars.add_task(name, total=1, state="pending") for name in job["stages"]}
-        while True:
-            for name, stage in job["stages"].items():
-                done = stage["status"] in {"succeeded", "skipped"}
-                bars.update(tasks[name], completed=1 if done else 0, state=stage["status"])
-            bars.update(overall, completed=job["progress"], state=job["status"])
-            if job["status"] in TERMINAL:
-                return dict(job)
-            time.sleep(POLL_S)
-            job = _checked(client.get(f"/jobs/{job_id}"))
+_client = client_for
+_checked = checked
 
 
 @app.command()
@@ -73,11 +53,19 @@ def generate(
     duration_s: Annotated[int | None, typer.Option()] = None,
     out: Annotated[Path, typer.Option(help="Where the MP4 goes")] = Path("out"),
     wait: Annotated[bool, typer.Option(help="Watch progress and download the result")] = True,
+    review: Annotated[
+        bool, typer.Option(help="Stop after the script and keyframes: review, edit and approve the storyboard first")
+    ] = False,
     url: UrlOption = DEFAULT_URL,
     api_key: KeyOption = "",
 ) -> None:
-    """Submit a brief, show per-stage progress, and download the finished MP4 into out/."""
+    """Submit a brief, show per-stage progress, and download the finished MP4 into out/.
+
+    With --review the job stops at its storyboard (nothing but the script and keyframes paid for): it is shown,
+    and `pharmagen storyboard edit|approve JOB` go on from there."""
     request: dict[str, Any] = json.loads(file.read_text()) if file else {}
+    if review:
+        request["review"] = True
     options = {
         "brief": brief,
         "ad_type": ad_type,
@@ -92,18 +80,15 @@ def generate(
     with _client(url, api_key) as client:
         submitted = _checked(client.post("/generate", json=request))
         console.print(f"job [bold]{submitted['job_id']}[/bold] {submitted['status']}")
+        if estimate := submitted.get("estimate"):
+            console.print(f"estimate ${estimate['total_usd']:.2f}")
         if not wait:
             return
-        job = _watch(client, submitted["job_id"])
-        if job["status"] != "completed":
-            error = job.get("error") or {}
-            console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
-            raise typer.Exit(1)
-        target = out / f"{job['job_id']}.mp4"
-        _download(job["outputs"]["video_url"], target)
-        console.print(f"[green]done[/green] {target} (cost ${job['cost_usd']:.2f})")
-        if summary := job.get("compliance"):
-            console.print(_verdict(summary) + f"  (details: pharmagen compliance {job['job_id']})")
+        if request.get("review"):
+            show_storyboard(wait_for_storyboard(client, submitted["job_id"], poll_s=POLL_S))
+            console.print(f"then: pharmagen storyboard approve {submitted['job_id']}")
+            return
+        download(watch(client, submitted["job_id"], poll_s=POLL_S), out)
 
 
 def _download(url: str, target: Path) -> None:
@@ -162,7 +147,7 @@ def revise(
         )
         if not wait:
             return
-        job = _watch(client, job_id)
+        job = watch(client, job_id, poll_s=POLL_S)
         if job["status"] != "completed":
             error = job.get("error") or {}
             console.print(f"[red]{job['status']}[/red] {error.get('stage') or ''} {error.get('reason') or ''}")
@@ -170,6 +155,43 @@ def revise(
         target = out / f"{job_id}-v{job['version']}.mp4"
         _download(job["outputs"]["video_url"], target)
         console.print(f"[green]done[/green] {target} (this version cost ${job['cost_usd']:.2f})")
+
+
+UPLOAD_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+                ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf"}  # fmt: skip
+CHECK_WAIT_S = 30.0
+
+
+@app.command()
+def upload(
+    path: Path,
+    *,
+    kind: Annotated[str, typer.Option(help="product_photo, logo or font")],
+    url: UrlOption = DEFAULT_URL,
+    api_key: KeyOption = "",
+) -> None:
+    """Upload a product photo, logo or font; prints its asset id once the check passed (for product_photos and
+    brand_kit in a request)."""
+    data = path.read_bytes()
+    content_type = UPLOAD_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    with _client(url, api_key) as client:
+        body = {"kind": kind, "content_type": content_type, "size_bytes": len(data)}
+        created = _checked(client.post("/assets", json=body))
+        form = created["upload"]
+        posted = httpx.post(form["url"], data=form["fields"], files={"file": (path.name, data, content_type)},
+                            timeout=120)  # fmt: skip
+        if posted.is_error:
+            console.print(f"[red]the upload was refused ({posted.status_code})[/red]")
+            raise typer.Exit(1)
+        deadline = time.monotonic() + CHECK_WAIT_S
+        asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+        while asset["status"] == "pending" and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+            asset = _checked(client.get(f"/assets/{created['asset_id']}"))
+    if asset["status"] != "ready":
+        console.print(f"[red]{asset['status']}: {asset.get('reason') or 'not checked yet'}[/red]")
+        raise typer.Exit(1)
+    console.print(asset["asset_id"])
 
 
 @jobs_app.command("list")
@@ -211,12 +233,6 @@ def retry(job_id: str, url: UrlOption = DEFAULT_URL, api_key: KeyOption = "") ->
 _STATUS_STYLE = {"pass": "green", "fail": "red", "warn": "yellow", "not_applicable": "dim"}
 
 
-def _verdict(summary: dict[str, Any]) -> str:
-    if summary["passed"]:
-        return "[green]compliance: passed[/green]"
-    return f"[red]compliance: failed[/red] {', '.join(summary['failing'])}"
-
-
 @app.command()
 def compliance(
     job_id: str,
@@ -236,5 +252,5 @@ def compliance(
         table.add_row(rule["id"], f"[{style}]{rule['status']}[/{style}]", rule["measured"], rule["threshold"],
                       rule["citation"])  # fmt: skip
     console.print(table)
-    console.print(_verdict(report) + f"  (checked in {report['checker_s']:.1f} s)")
+    console.print(verdict(report) + f"  (checked in {report['checker_s']:.1f} s)")
     console.print(report["not_checked"])

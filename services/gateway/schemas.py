@@ -12,6 +12,7 @@ from shared.assets import ASSET_RULES, AssetKindName
 from shared.compliance import ComplianceSummary
 from shared.quote import Quote
 from shared.request import AdRequest
+from shared.storyboard import ScriptSummary
 from shared.storyboard_edits import SceneEdit
 from shared.versions import Redo
 
@@ -50,12 +51,24 @@ class JobLinks(BaseModel):
     cancel: str
     retry: str
     compliance: str
+    storyboard: str
+    approve: str
 
 
 class SubmitResponse(BaseModel):
     job_id: str
     status: str
     links: JobLinks
+    estimate: Quote | None = None
+
+
+class QuoteResponse(BaseModel):
+    """POST /quotes: the priced plan and the planned script; `script_writer` says who wrote it
+    ("local" for the keyless planner, "replicate:<model>" for a language model, whose cost the quote includes)."""
+
+    quote: Quote
+    script: ScriptSummary
+    script_writer: str
 
 
 class StageView(BaseModel):
@@ -65,6 +78,7 @@ class StageView(BaseModel):
     finished_at: float | None = None
     elapsed_s: float | None = None
     error: str | None = None
+    cost_usd: float = 0.0  # what this stage paid (the actual, beside the job's estimate)
 
 
 class JobProgress(BaseModel):
@@ -103,6 +117,7 @@ class VersionView(BaseModel):
     finished_at: float | None = None
     cost_usd: float
     redo: Redo | None = None  # None for version 1: everything was made
+    estimate: Quote | None = None  # a revision's quote for what it redoes (version 1's is the job's `estimate`)
     outputs: JobOutputs | None = None
     compliance_url: str | None = None  # this version's full compliance report (API path)
 
@@ -132,6 +147,8 @@ class JobView(BaseModel):
     stages: dict[str, StageView]
     error: JobError | None = None
     cost_usd: float
+    # What the job was quoted at submit (per stage and per scene); `cost_usd` is what it paid.
+    estimate: Quote | None = None
     video_duration_s: float | None = None
     request: dict[str, Any]
     outputs: JobOutputs | None = None
@@ -172,6 +189,36 @@ class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
     notices: list[str] = []  # configured models shutting down within a month (or already shut down)
+
+
+class StoryboardScene(BaseModel):
+    index: int
+    duration_s: float
+    visual_prompt: str
+    on_screen_text: str
+    narration: list[str]
+    keyframe_url: str | None = None  # the scene's first keyframe, once the keyframes stage has made it
+    thumbnail_url: str | None = None  # a frame of the scene's rendered clip, once there is one
+
+
+class StoryboardView(BaseModel):
+    """A job's script scene by scene, with what rendering it will cost; `editable` while it awaits approval."""
+
+    job_id: str
+    version: int = 1
+    editable: bool
+    expires_at: str | None = None  # when an unapproved review job expires (ISO 8601, UTC)
+    major_statement: str | None = None
+    quote: Quote
+    scenes: list[StoryboardScene]
+
+
+class StoryboardEdit(BaseModel):
+    """PATCH /jobs/{id}/storyboard: the scenes to change, by index; each field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenes: list[SceneEdit] = Field(min_length=1, max_length=12)
 
 
 class AssetCreate(BaseModel):

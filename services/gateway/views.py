@@ -17,13 +17,15 @@ def links_for(job_id: str) -> JobLinks:
     base = f"{API_PREFIX}/jobs/{job_id}"
     return JobLinks(
         self=base, events=f"{base}/events", cancel=f"{base}/cancel", retry=f"{base}/retry",
-        compliance=f"{base}/compliance",
+        compliance=f"{base}/compliance", storyboard=f"{base}/storyboard", approve=f"{base}/approve",
     )  # fmt: skip
 
 
 def _error(job: Job) -> JobError | None:
     if job.status == "failed":
         return JobError(stage=job.error_stage, reason=user_facing_reason(job))
+    if job.status == "cancelled" and job.expired_at is not None:
+        return JobError(stage=None, reason="the storyboard was not approved in time: the job expired")
     if job.status == "cancelled":
         return JobError(stage=None, reason="the job was cancelled")
     return None
@@ -69,6 +71,7 @@ async def version_views(job: Job, storage: Storage, ttl_s: int) -> list[VersionV
                 finished_at=record.finished_at,
                 cost_usd=round(record.cost_usd, 6),
                 redo=record.redo,
+                estimate=record.estimate,
                 outputs=await _presigned(record.outputs, storage, ttl_s, name=name) if finished else None,
                 compliance_url=(
                     f"{links_for(job.job_id).compliance}?version={record.version}"
@@ -95,6 +98,7 @@ def stage_views(job: Job) -> dict[str, StageView]:
             finished_at=state.finished_at,
             elapsed_s=state.elapsed_s,
             error=user_facing(state.error, stage=name) if state.error else None,
+            cost_usd=round(state.cost_usd, 6),
         )
         for name, state in job.stages.items()
     }
@@ -110,6 +114,7 @@ async def job_view(job: Job, storage: Storage, *, presign_ttl_s: int) -> JobView
         stages=stage_views(job),
         error=_error(job),
         cost_usd=round(job.cost_usd, 6),
+        estimate=job.estimate,
         video_duration_s=job.video_duration_s,
         request=job.request.model_dump(mode="json"),
         outputs=await _outputs(job, storage, presign_ttl_s),

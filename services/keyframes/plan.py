@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from shared.animatic.setting import mentions_product
-from shared.events import Continuity
 from shared.providers.base import KeyframeShot
-from shared.request import FRAME_SIZES
+from shared.request import FRAME_SIZES, Continuity
 from shared.script import Script
 
 _KEEP = "Keep the product exactly as in the reference images: same shape, colours and label. No text, no logos."

@@ -1,6 +1,6 @@
-"""The notifier's handler: tells a job's `webhook_url` it completed, failed or was cancelled.
+"""The notifier's handler: tells a job's `webhook_url` it completed, failed, was cancelled, or awaits approval.
 
-Consumes job.completed / job.failed / job.cancelled. Each POST is signed with the job owner's own
+Consumes job.completed / job.failed / job.cancelled / job.awaiting_approval. Each POST is signed with the owner's
 secret by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`; the
 `standardwebhooks` package, `webhook_signing`), so receivers verify with a library they already have.
 Delivery is `webhook` (SSRF policy again, pinned address, capped answer, deadline); a few retries
@@ -22,7 +22,7 @@ from services.notifier.webhook_signing import signed_headers
 from shared.aws import async_client
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
-from shared.events import Event, JobCompletedPayload
+from shared.events import Event, JobAwaitingApprovalPayload, JobCompletedPayload
 from shared.job import Job
 from shared.stage import SideHandler, StageContext
 from shared.storage import Storage
@@ -48,6 +48,10 @@ async def notification(event: Event, job: Job, storage: Storage, *, presign_ttl_
     }
     if job.status == "failed":
         body["error"] = {"stage": job.error_stage, "reason": user_facing_reason(job)}
+    if isinstance(event.payload, JobAwaitingApprovalPayload):
+        # A review job's storyboard is ready: where to review it, and when it expires unapproved.
+        body["storyboard_url"] = f"/api/v1/jobs/{job.job_id}/storyboard"
+        body["expires_at"] = event.payload.expires_at.isoformat() if event.payload.expires_at else None
     outputs = {}
     for name in ("video_key", "thumbnail_key", "captions_key"):
         if key := job.outputs.get(name):

@@ -2,9 +2,10 @@
 
 One module per concept: `items` (serialisation and record kinds), `expressions` (the
 expressions, declared once), `table` (conditional writes), `jobs` (new jobs and a user's list),
-`idempotency` (markers), `outbox` (submit events still to publish), `active_jobs` (the per-user
-counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `revisions` (a job's
-next version), `usage`, `assets` (uploads).
+`idempotency` (markers), `outbox` (announcements still to make), `active_jobs` (the per-user
+counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `units` (a stage's units of
+work and their join), `revisions` (a job's next version), `gate` (a review job's approval gate), `usage`,
+`assets` (uploads).
 `Ledger` is the one face callers use.
 """
 
@@ -16,13 +17,16 @@ from shared.job import Job
 from shared.ledger.active_jobs import ActiveJobs, TooManyActiveJobs
 from shared.ledger.assets import Assets
 from shared.ledger.claims import Claim, ClaimKind, Claims
+from shared.ledger.gate import Gate
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
 from shared.ledger.outbox import Outbox
 from shared.ledger.revisions import RevisionRefused, Revisions, Started
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
+from shared.ledger.units import Units
 from shared.ledger.usage import read_usage
+from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES, JOBS_BY_USER_INDEX, OUTBOX_INDEX
 
@@ -50,6 +54,8 @@ class Ledger:
         self.cancel_job = self._transitions.cancel_job
         self.reset_for_retry = self._transitions.reset_for_retry
         self.outbox = Outbox(self._table, OUTBOX_INDEX)
+        self.gate = Gate(self._table, self.active)
+        self.units = Units(self._table)  # a stage's units of work (the clips stage's scenes)
         self.assets = Assets(dynamodb, table=jobs_table)
         self.revisions = Revisions(self._table, self.active)
 
@@ -63,6 +69,7 @@ class Ledger:
         idempotency_key: str | None = None,
         request_hash: str | None = None,
         max_active: int | None = None,
+        estimate: Quote | None = None,
     ) -> tuple[Job, bool]:
         """Writes a new queued job; with an idempotency key, a repeat returns the first job (created=False).
 
@@ -76,6 +83,7 @@ class Ledger:
             correlation_id=correlation_id,
             idempotency_key=idempotency_key,
             request_hash=request_hash,
+            estimate=estimate,
         )
         if not await self.active.take(user_id, cap=max_active):
             raise TooManyActiveJobs(user_id)
@@ -119,14 +127,23 @@ class Ledger:
         lease_s: float,
         requires: tuple[str, ...] = (),
         job_status: str = "running",
+        after_approval: bool = False,
         version: int = 1,
     ) -> Claim:
-        """Claims the stage once the stages it `requires` are done; the job's status becomes `job_status`.
+        """Claims the stage once the stages it `requires` are done (and, for a stage released by approval, once a
+        review job is approved); the job's status becomes `job_status`.
 
         `version` is the delivered event's: only the job's current version may claim (else `stale`).
         """
         return await self._claims.claim(
-            job_id, stage_name, requires=requires, job_status=job_status, owner=owner, lease_s=lease_s, version=version
+            job_id,
+            stage_name,
+            requires=requires,
+            job_status=job_status,
+            owner=owner,
+            lease_s=lease_s,
+            after_approval=after_approval,
+            version=version,
         )
 
     async def get_usage(self, user_id: str) -> list[dict[str, Any]]:

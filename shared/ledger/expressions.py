@@ -13,7 +13,11 @@ from typing import Any
 
 from shared.ledger.items import RECORD_KIND, attribute_value
 
-_STATUSES = ("queued", "pending", "running", "composing", "succeeded", "skipped", "failed", "completed", "cancelled")
+_STATUSES = (
+    "queued", "pending", "running", "awaiting_approval", "composing", "succeeded", "skipped", "failed", "completed",
+    "cancelled",
+)  # fmt: skip
+GATE_VALUES = ("closed", "open")
 
 NAMES: dict[str, str] = {
     "#st": "stages",
@@ -21,9 +25,12 @@ NAMES: dict[str, str] = {
     "#owner": "owner",
     "#error": "error",
     "#kind": RECORD_KIND,
+    "#gate": "gate",
+    "#o": "outbox",  # shared.ledger.outbox.OUTBOX
+    "#sc": "scenes",  # a stage's units of work, by index (`#i`): stages.<stage>.scenes.<index>
     "#ver": "version",
 }
-STATUS_VALUES: dict[str, str] = {f":{status}": status for status in _STATUSES}
+STATUS_VALUES: dict[str, str] = {f":{status}": status for status in (*_STATUSES, *GATE_VALUES)}
 
 _NAME = re.compile(r"#\w+")
 _VALUE = re.compile(r":\w+")
@@ -31,6 +38,13 @@ _VALUE = re.compile(r":\w+")
 # Conditions shared by several writes.
 JOB_OPEN = "attribute_exists(job_id) AND NOT #status IN (:completed, :failed, :cancelled)"
 HELD_BY_OWNER = "#st.#s.#owner = :owner AND #st.#s.#status = :running"
+GATE_NOT_CLOSED = "(attribute_not_exists(#gate) OR #gate <> :closed)"
+UNIT_PATH = "#st.#s.#sc.#i"  # one unit of a stage's work
+
+
+def held_by_owner(path: str) -> str:
+    """The record at `path` is running and held by `:owner`."""
+    return f"{path}.#owner = :owner AND {path}.#status = :running"
 
 
 @dataclass(frozen=True)

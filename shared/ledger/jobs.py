@@ -11,6 +11,7 @@ from shared.job import TERMINAL_JOB_STATUSES, Job, StageState
 from shared.ledger.items import from_item, now_iso, to_item
 from shared.ledger.outbox import outbox_attributes
 from shared.ledger.table import JobsTable
+from shared.quote import Quote
 from shared.request import AdRequest
 
 NOT_YET_WRITTEN = "attribute_not_exists(job_id)"
@@ -25,6 +26,7 @@ def new_job(
     correlation_id: str,
     idempotency_key: str | None,
     request_hash: str | None,
+    estimate: Quote | None = None,
 ) -> Job:
     created_at = now_iso()
     return Job(
@@ -38,6 +40,8 @@ def new_job(
         correlation_id=correlation_id,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
+        estimate=estimate,
+        gate="closed" if request.review else None,
     )
 
 

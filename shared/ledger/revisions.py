@@ -54,8 +54,14 @@ def next_versions(
 
 
 def fresh_stages(job: Job) -> dict[str, StageState]:
-    """Every stage pending again, each keeping the checkpoints a new version may reuse."""
-    return {name: StageState(checkpoints=carried_checkpoints(state.checkpoints)) for name, state in job.stages.items()}
+    """Every stage pending again (its units too: they are opened afresh), each keeping the checkpoints a new
+    version may reuse, its units' included (gathered on the stage, where a new unit finds them)."""
+    fresh = {}
+    for name, state in job.stages.items():
+        units: dict[str, StageState] = getattr(state, "scenes", None) or {}
+        gathered = {key: value for unit in units.values() for key, value in unit.checkpoints.items()}
+        fresh[name] = StageState(checkpoints=carried_checkpoints({**gathered, **state.checkpoints}))
+    return fresh
 
 
 class Revisions:

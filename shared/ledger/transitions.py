@@ -38,10 +38,16 @@ _FORGET_FAILURE = "REMOVE error_stage, error_reason, finished_at"
 
 
 @functools.cache
-def retry_expression(failed: int) -> Expression:
-    """A failed job back to running with its `failed` stages (`#f0`…) pending again."""
+def retry_expression(failed: int, failed_units: int = 0) -> Expression:
+    """A failed job back to running with its `failed` stages (`#f0`…) pending again, and its failed units
+    (unit `#h0` of stage `#g0`, …: a failed scene) pending again too."""
     sets = "".join(f", #st.#f{i}.#status = :pending, #st.#f{i}.lease_expires_at = :zero" for i in range(failed))
+    sets += "".join(
+        f", #st.#g{j}.#sc.#h{j}.#status = :pending, #st.#g{j}.#sc.#h{j}.lease_expires_at = :zero"
+        for j in range(failed_units)
+    )
     removes = "".join(f", #st.#f{i}.#error, #st.#f{i}.finished_at" for i in range(failed))
+    removes += "".join(f", #st.#g{j}.#sc.#h{j}.#error, #st.#g{j}.#sc.#h{j}.finished_at" for j in range(failed_units))
     return Expression(f"{_RETRY}{sets} {_FORGET_FAILURE}{removes}", "#status = :failed")
 
 
@@ -125,9 +131,16 @@ class Transitions:
         if not await self._active.take(job.user_id, cap=max_active):
             raise TooManyActiveJobs(job.user_id)
         failed = [name for name, state in job.stages.items() if state.status in {"failed", "running"}]
+        failed_units = [
+            (name, index) for name, state in job.stages.items() for index, unit in (state.scenes or {}).items()
+            if unit.status == "failed"
+        ]  # fmt: skip
         names = {f"#f{i}": name for i, name in enumerate(failed)}
+        names |= {f"#g{j}": name for j, (name, _) in enumerate(failed_units)}
+        names |= {f"#h{j}": index for j, (_, index) in enumerate(failed_units)}
         values = {":zero": 0, ":one": 1, ":updated": now_iso()}
-        if await self._table.update(job.job_id, retry_expression(len(failed)), names, values) is None:
+        expression = retry_expression(len(failed), len(failed_units))
+        if await self._table.update(job.job_id, expression, names, values) is None:
             await self._active.give_back(job.user_id)  # not failed (any more): the place goes back
             return False
         return True

@@ -92,14 +92,14 @@ def wants_real(stage: str, choice: ProviderChoice, *, real: str, key: SecretStr 
     return True
 
 
-def priced_models(settings: Settings) -> dict[Stage, Model | None]:
+def priced_models(settings: Settings) -> dict[str, Model | None]:
     """Each stage's model as a quote prices it: the catalogue entry when the stage will use a real provider,
     None when it will run keyless (free).
 
     It decides as `select` does without reading Secrets Manager (the gateway quotes; the stages hold the
     keys): a configured secret name counts as a key.
     """
-    models: dict[Stage, Model | None] = {}
+    models: dict[str, Model | None] = {}
     for stage in OFFERED:
         choice: ProviderChoice = getattr(settings, f"{stage}_provider")
         model = model_for(stage, getattr(settings, MODEL_SETTING[stage]))

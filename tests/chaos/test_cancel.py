@@ -20,9 +20,13 @@ def test_cancelling_during_clips_cancels_the_prediction_and_ends_the_job(
     chaos_stack: RunningStack, calm: FakeProviders
 ) -> None:
     calm.configure(replicate={"latency_by_model": {VEO: 60.0}})
-    job_id = submit(chaos_stack, brief(duration_s=26))
+    # Chain continuity: one scene at a time, so exactly one prediction is running when the cancel lands.
+    job_id = submit(chaos_stack, brief(duration_s=26, continuity="chain"))
     wait_for(
-        lambda: ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("checkpoints"),
+        lambda: any(
+            unit.get("checkpoints")
+            for unit in ledger_job(chaos_stack, job_id).get("stages", {}).get("clips", {}).get("scenes", {}).values()
+        ),
         timeout_s=90,
         what="clips checkpointed a prediction",
     )

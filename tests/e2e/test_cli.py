@@ -47,6 +47,37 @@ def test_generate_downloads_the_finished_ad_and_jobs_lists_it(stack: RunningStac
     assert json.loads(shown.stdout)["status"] == "completed"
 
 
+def test_quote_then_review_edit_and_approve_from_the_cli(stack: RunningStack, tmp_path: Path) -> None:
+    request = tmp_path / "brief.json"
+    request.write_text(json.dumps(BRIEF))
+    edits = tmp_path / "edits.yaml"
+    edits.write_text("scenes:\n  - index: 0\n    on_screen_text: Still water, still morning\n")
+
+    quoted = _cli(stack, "quote", "--file", str(request), "--json")
+    assert quoted.returncode == 0, quoted.stdout + quoted.stderr
+    assert json.loads(quoted.stdout)["script_writer"] == "local"  # keyless: the planner, free, and it says so
+
+    waiting = _cli(stack, "generate", "--file", str(request), "--review")
+    assert waiting.returncode == 0, waiting.stdout + waiting.stderr
+    assert "storyboard of" in waiting.stdout
+    job_id = waiting.stdout.split("job ", 1)[1].split()[0]
+
+    refused = _cli(stack, "storyboard", "edit", job_id, "--scene", "0", "--duration-s", "19")
+    assert refused.returncode == 1
+    assert "scenes[0].duration_s" in refused.stdout
+    edited = _cli(stack, "storyboard", "edit", job_id, "--file", str(edits), "--json")
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert json.loads(edited.stdout)["scenes"][0]["on_screen_text"] == "Still water, still morning"
+    shown = json.loads(_cli(stack, "storyboard", "show", job_id, "--json").stdout)
+    assert shown["scenes"][0]["on_screen_text"] == "Still water, still morning"
+    assert shown["editable"] is True
+
+    done = _cli(stack, "storyboard", "approve", job_id, "--wait", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "out" / f"{job_id}.mp4").exists()
+    assert json.loads(_cli(stack, "storyboard", "show", job_id, "--json").stdout)["editable"] is False
+
+
 def test_revise_makes_the_next_version_and_the_same_diff_again_makes_no_other(
     stack: RunningStack, tmp_path: Path
 ) -> None:

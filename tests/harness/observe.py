@@ -133,7 +133,8 @@ def service_pids(stack: RunningStack) -> dict[int, str]:
 def running_owners(
     stack: RunningStack, job_ids: list[str], *, min_running_s: float = 0.0
 ) -> list[tuple[str, str, int]]:
-    """(job_id, stage, owner pid) for every stage some process has been working on for `min_running_s` or more."""
+    """(job_id, stage, owner pid) for every stage (or unit of a stage: a scene) some process has been working on
+    for `min_running_s` or more."""
     busy = []
     now = time.time()
     for job_id in job_ids:
@@ -142,30 +143,47 @@ def running_owners(
             continue
         for declared in JOB_STAGES:
             state = job.get("stages", {}).get(declared.name, {})
-            if (
-                state.get("status") == "running"
-                and state.get("owner")
-                and state.get("lease_expires_at", 0) > time.time()
-                and state.get("started_at", now) < now - min_running_s
-            ):
-                busy.append((job_id, declared.name, int(state["owner"].split(":")[1])))
+            for held in [state, *state.get("scenes", {}).values()]:
+                if (
+                    held.get("status") == "running"
+                    and held.get("owner")
+                    and held.get("lease_expires_at", 0) > time.time()
+                    and held.get("started_at", now) < now - min_running_s
+                ):
+                    busy.append((job_id, declared.name, int(held["owner"].split(":")[1])))
     return busy
 
 
+def unit_owners(stack: RunningStack, job_id: str, stage_name: str = "clips") -> dict[int, str]:
+    """Scene index → the owner (`stage@host:pid:nonce`) that claimed it last."""
+    scenes = ledger_job(stack, job_id).get("stages", {}).get(stage_name, {}).get("scenes", {})
+    return {int(index): state["owner"] for index, state in scenes.items() if state.get("owner")}
+
+
+def _held(state: dict[str, Any], now: float) -> bool:
+    return state.get("status") == "running" and bool(state.get("owner")) and state.get("lease_expires_at", 0) > now
+
+
 def held_stages(stack: RunningStack, job_id: str) -> list[str]:
-    """The job's stages some worker holds now (running, lease not expired), whatever the job's own status."""
+    """The job's stages some worker holds now (the stage, or one of its scenes: running, lease not expired),
+    whatever the job's own status."""
     now = time.time()
     stages = ledger_job(stack, job_id).get("stages", {})
     return [
         name
         for name, state in stages.items()
-        if state.get("status") == "running" and state.get("owner") and state.get("lease_expires_at", 0) > now
+        if _held(state, now) or any(_held(unit, now) for unit in state.get("scenes", {}).values())
     ]
 
 
 def lease_of(stack: RunningStack, job_id: str, stage_name: str) -> float:
-    """When the stage's lease runs out (0 when nobody holds it): a heartbeat moves it forward."""
-    return float(ledger_job(stack, job_id).get("stages", {}).get(stage_name, {}).get("lease_expires_at") or 0)
+    """When the stage's lease (or its latest scene's lease) runs out, 0 when nobody holds it: a heartbeat moves it."""
+    state = ledger_job(stack, job_id).get("stages", {}).get(stage_name, {})
+    leases = [
+        state.get("lease_expires_at") or 0,
+        *((u.get("lease_expires_at") or 0) for u in state.get("scenes", {}).values()),
+    ]
+    return float(max(leases))
 
 
 def queues_idle(stack: RunningStack, *extra_queues: str) -> bool:

@@ -17,12 +17,12 @@ from typing import Any
 
 from shared.config import Settings
 from shared.connections import Connections, connect
-from shared.delivery import Delivery
 from shared.events import Event, make_event, parse_event
+from shared.fanout import delivery_for
 from shared.job import Job
 from shared.queue import Message, Queue
 from shared.request import AdRequest
-from shared.stage import Handler
+from shared.stage import Handler, UnitsHandler
 from shared.topology import stage
 from shared.worker import Worker, owner_id
 from tools.local.bootstrap import Created, bootstrap
@@ -122,11 +122,11 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
 
 @contextlib.asynccontextmanager
 async def running(
-    conn: Connections, stage_name: str, handler: Handler, *, queue: Queue | None = None
+    conn: Connections, stage_name: str, handler: Handler | UnitsHandler, *, queue: Queue | None = None
 ) -> AsyncIterator[Worker]:
     """A stage worker in a task of this event loop, stopped (gracefully) on exit."""
     declared = stage(stage_name)
-    delivery = Delivery(declared, handler, conn, queue or await conn.queue(declared), owner=owner_id(declared.name))
+    delivery = delivery_for(declared, handler, conn, queue or await conn.queue(declared), owner=owner_id(declared.name))
     worker = Worker(
         delivery,
         concurrency=conn.settings.worker_concurrency(declared.concurrency),

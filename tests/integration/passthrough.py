@@ -9,11 +9,13 @@ from shared.events import (
     ClipsCompletedPayload,
     Event,
     JobCompletedPayload,
+    KeyframesCompletedPayload,
     MusicCompletedPayload,
     NarrationCompletedPayload,
+    SceneCompletedPayload,
     ScriptCompletedPayload,
 )
-from shared.stage import Handler, StageContext, StageResult
+from shared.stage import Handler, Plan, StageContext, StageResult, UnitsHandler
 
 
 def _key(ctx: StageContext, name: str) -> str:
@@ -29,6 +31,14 @@ async def script(event: Event, ctx: StageContext) -> StageResult:
     )
 
 
+async def keyframes(event: Event, ctx: StageContext) -> StageResult:
+    keys = [_key(ctx, f"keyframes/kf-{k:02d}.png") for k in range(3)]  # two scenes: three boundaries
+    return StageResult(
+        "keyframes.completed",
+        KeyframesCompletedPayload(hero_key=_key(ctx, "keyframes/hero.png"), keyframe_keys=keys),
+    )
+
+
 async def narration(event: Event, ctx: StageContext) -> StageResult:
     return StageResult(
         "narration.completed",
@@ -38,8 +48,25 @@ async def narration(event: Event, ctx: StageContext) -> StageResult:
     )
 
 
-async def clips(event: Event, ctx: StageContext) -> StageResult:
-    return StageResult("clips.completed", ClipsCompletedPayload(clip_keys=[_key(ctx, "clips/0.mp4")], duration_s=30))
+async def _two_scenes(event: Event, ctx: StageContext) -> Plan:
+    return Plan(units=2)
+
+
+async def _scene(index: int, ctx: StageContext) -> StageResult:
+    key = _key(ctx, f"clips/{index}.mp4")
+    return StageResult(
+        "scene.completed", SceneCompletedPayload(index=index, clip_key=key, thumbnail_key=key, duration_s=15)
+    )
+
+
+async def _clips_joined(ctx: StageContext) -> StageResult:
+    scenes = [ctx.job.unit_output("clips", i, SceneCompletedPayload) for i in range(2)]
+    keys = [scene.clip_key for scene in scenes if scene is not None]
+    return StageResult("clips.completed", ClipsCompletedPayload(clip_keys=keys, duration_s=30))
+
+
+# Clips fan out: two scenes, each its own message, joined in the ledger.
+clips = UnitsHandler(plan=_two_scenes, run=_scene, join=_clips_joined)
 
 
 async def music(event: Event, ctx: StageContext) -> StageResult:
@@ -50,8 +77,9 @@ async def composer(event: Event, ctx: StageContext) -> StageResult:
     return StageResult("job.completed", JobCompletedPayload(video_key=_key(ctx, "final/ad.mp4"), duration_s=30))
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: dict[str, Handler | UnitsHandler] = {
     "script": script,
+    "keyframes": keyframes,
     "narration": narration,
     "clips": clips,
     "music": music,

@@ -16,7 +16,7 @@ from tests.integration.passthrough import HANDLERS
 pytestmark = pytest.mark.integration
 
 
-async def test_script_completed_reaches_only_the_narration_clips_and_music_queues(settings: Settings):
+async def test_script_completed_reaches_only_the_keyframes_narration_and_music_queues(settings: Settings):
     async with harness(isolated_settings(settings)) as h:
         job = await h.new_job()
         payload = ScriptCompletedPayload(script_key="k", duration_s=30, scene_count=4, needs_narration=True)
@@ -25,10 +25,10 @@ async def test_script_completed_reaches_only_the_narration_clips_and_music_queue
             make_event("script.completed", job_id=job.job_id, user_id=job.user_id, payload=payload)
         )
 
-        for name in ("narration", "clips", "music"):
+        for name in ("keyframes", "narration", "music"):
             queue = await h.stage_queue(name)
             await eventually(partial(_has, h, queue, 1))
-        for name in ("script", "composer", "notifier"):
+        for name in ("script", "clips", "composer", "notifier"):  # clips wait for the keyframes
             assert await h.depth(await h.stage_queue(name)) == (0, 0), name
 
 
@@ -62,9 +62,19 @@ async def test_the_pass_through_chain_publishes_every_stage_event_once_in_order(
 
         await h.submit(job)
 
-        seen = await h.probe_events(lambda events: any(e.event_type == "job.completed" for e in events))
+        everything = await h.probe_events(lambda events: any(e.event_type == "job.completed" for e in events))
+        # The clips stage's scenes come and go on the topic too: two requested, two completed.
+        scene_events = sorted(e.event_id.split(":")[1] for e in everything if e.event_type.startswith("scene."))
+        assert scene_events == ["scene.completed#0", "scene.completed#1", "scene.requested#0", "scene.requested#1"]
+        seen = [e for e in everything if not e.event_type.startswith("scene.")]
         types = [e.event_type for e in seen]
         assert types[:2] == ["job.submitted", "script.completed"]
         assert types[-1] == "job.completed"
-        assert sorted(types[2:5]) == ["clips.completed", "music.completed", "narration.completed"]
-        assert len({e.event_id for e in seen}) == len(seen) == 6
+        assert sorted(types[2:6]) == [
+            "clips.completed",
+            "keyframes.completed",
+            "music.completed",
+            "narration.completed",
+        ]
+        assert types.index("keyframes.completed") < types.index("clips.completed")  # clips run between keyframes
+        assert len({e.event_id for e in seen}) == len(seen) == 7

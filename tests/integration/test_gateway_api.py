@@ -574,3 +574,4 @@ def test_a_revision_starts_the_next_version_once_per_key_and_keeps_the_first_ver
     assert (v1["version"], v1["status"], v1["cost_usd"]) == (1, "completed", 0.75)
     assert v1["outputs"]["video_url"]
     assert (v2["version"], v2["status"], v2["redo"]["scenes"]) == (2, "queued", redo["scenes"])
+    assert v2["estimate"] == first.json()["estimate"]

@@ -7,10 +7,13 @@ import base64
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from services.gateway import cli
 from shared.assets import ready_key
 from shared.aws import sync_client
 from shared.config import Settings
@@ -240,3 +243,20 @@ def test_a_pending_record_expires_a_ready_one_does_not(api: httpx.Client, settin
     assert "expires_at" not in items[ready]
     assert items[ready]["record_kind"] == {"S": "asset"}
     assert "user_id" not in items[ready]  # the user index of jobs never lists an asset
+
+
+def test_the_cli_uploads_a_logo_and_prints_its_id_or_the_reason_it_was_refused(
+    gateway: RunningGateway, api: httpx.Client, tmp_path: Path
+) -> None:
+    logo, fake = tmp_path / "logo.svg", tmp_path / "logo.png"
+    logo.write_bytes(LOGO_SVG)
+    fake.write_bytes(b"not a picture at all")
+    env = {"PHARMAGEN_URL": gateway.base_url, "PHARMAGEN_API_KEY": gateway.keys[OWNER]}
+
+    good = CliRunner().invoke(cli.app, ["upload", str(logo), "--kind", "logo"], env=env)
+    bad = CliRunner().invoke(cli.app, ["upload", str(fake), "--kind", "logo"], env=env)
+
+    assert good.exit_code == 0, good.output
+    assert status_of(api, good.output.strip())["status"] == "ready"
+    assert bad.exit_code == 1
+    assert "rejected: a logo must be PNG/SVG" in " ".join(bad.output.split())

@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
 from shared.config import Settings
 from shared.connections import Connections
 from shared.errors import TransientError
-from shared.events import Event, make_event
-from shared.stage import Handler, StageContext, StageResult
+from shared.events import make_event
+from shared.stage import Handler, StageContext, StageResult, UnitsHandler
 from shared.topology import STAGES, stage
 from shared.worker import serve_stage
 from tests.harness.runtime import Harness, harness, isolated_settings
 from tests.integration.passthrough import HANDLERS
+from tests.integration.passthrough import clips as CLIPS
 from tools.ops.depth import queue_depths
 from tools.ops.dlq import DeadLetter, DeadLetterQueue, open_dead_letter_queue
 from tools.ops.replay import Replayer
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.asynccontextmanager
-async def serving(conn: Connections, handlers: dict[str, Handler]) -> AsyncIterator[None]:
+async def serving(conn: Connections, handlers: dict[str, Handler | UnitsHandler]) -> AsyncIterator[None]:
     """Stage workers via `serve_stage`, in tasks of this loop, stopped on exit."""
     stop = asyncio.Event()
     tasks = [asyncio.create_task(serve_stage(stage(name), handler, conn, stop)) for name, handler in handlers.items()]
@@ -37,8 +39,12 @@ async def serving(conn: Connections, handlers: dict[str, Handler]) -> AsyncItera
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
 
 
-async def always_unavailable(event: Event, ctx: StageContext) -> StageResult:
+async def _scene_unavailable(index: int, ctx: StageContext) -> StageResult:
     raise TransientError("the video model is unavailable")
+
+
+# The clips stage's logic with every scene failing.
+clips_unavailable = replace(CLIPS, run=_scene_unavailable)
 
 
 async def _dead_letter(h: Harness, stage_name: str, body: str) -> DeadLetterQueue:
@@ -104,7 +110,7 @@ async def test_a_job_that_exhausted_its_retries_completes_after_its_dead_letter_
     async with harness(isolated_settings(settings, retry_base_s=0.5)) as h:
         job = await h.new_job()
         await h.conn.storage.upload_bytes(b"{}", f"users/{job.user_id}/jobs/{job.job_id}/script/script.json")
-        async with serving(h.conn, {**HANDLERS, "clips": always_unavailable}):
+        async with serving(h.conn, {**HANDLERS, "clips": clips_unavailable}):
             await h.submit(job)
             failed = await h.wait_job(job.job_id, lambda j: j.terminal, timeout_s=30)
             dlq = await open_dead_letter_queue(h.conn, stage("clips"))

@@ -3,6 +3,7 @@ end card and as a corner bug inside the title-safe area, never over the major st
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from services.composer.brand import BrandStyle, brand_style
@@ -119,3 +120,17 @@ def test_the_graph_composites_the_logo_and_draws_in_the_brand_colours() -> None:
     assert f"color=0x{FULL.plate.plate[1:]}@0.85" in graph  # type: ignore[union-attr]
     assert f"fontfile={MONO}" in graph
     assert "boxcolor=0xF4B400@0.85" in graph
+
+
+def test_a_brand_face_with_taller_lines_sets_pharmaceutical_titles_smaller_so_the_statement_stays_as_prominent() -> (
+    None
+):
+    script = plan(REQUEST)
+    assert FULL.title_metrics is not None
+    tall = replace(FULL, title_metrics=replace(FULL.title_metrics, line_em=2.0))
+
+    usual = [t.font_size for t in overlay_plan(script, SIZE, brand=FULL).texts if not t.plain]
+    smaller = [t.font_size for t in overlay_plan(script, SIZE, brand=tall).texts if not t.plain]
+
+    assert usual
+    assert all(s <= u * 1.164 / 2.0 + 1 for s, u in zip(smaller, usual, strict=True))

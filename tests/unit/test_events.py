@@ -26,6 +26,8 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "narration.skipped": {"reason": "the script has no narration"},
     "clips.completed": {"clip_keys": ["c0", "c1"], "duration_s": 30},
     "music.completed": {"audio_key": "m", "duration_s": 30},
+    "scene.requested": {"index": 2},
+    "scene.completed": {"index": 2, "clip_key": "c2", "thumbnail_key": "t2", "duration_s": 7.5},
     "job.completed": {"video_key": "v", "duration_s": 30},
     "job.failed": {"stage": "clips", "reason": "the model refused the prompt"},
 }
@@ -56,6 +58,21 @@ def test_the_payload_type_follows_the_event_type():
 
     assert isinstance(event, JobFailed)
     assert event.payload.stage == "clips"
+
+
+def test_an_event_about_one_scene_names_the_scene_in_its_id_so_scenes_are_told_apart():
+    second = make_event("scene.completed", job_id="j1", user_id="u1", payload=PAYLOADS["scene.completed"])
+    third = make_event("scene.requested", job_id="j1", user_id="u1", payload={"index": 3}, generation=1)
+
+    assert second.event_id == "j1:scene.completed#2:0"
+    assert third.event_id == event_id_for("j1", "scene.requested", 1, unit=3) == "j1:scene.requested#3:1"
+
+
+def test_a_scene_with_a_negative_index_is_poison():
+    body = json.loads(dump_event(make_event("scene.requested", job_id="j", user_id="u", payload={"index": 0})))
+    body["payload"]["index"] = -1
+    with pytest.raises(PoisonMessage):
+        parse_event(json.dumps(body))
 
 
 def test_every_event_type_the_topology_routes_has_an_event_class():

@@ -30,7 +30,10 @@ def test_the_export_names_every_event_type_once():
 
 
 def test_every_consumed_event_is_published_by_a_stage_or_by_the_gateway():
-    published = {"job.submitted", "job.failed", "job.cancelled"} | {e for s in STAGES for e in s.publishes}
+    # job.failed and job.awaiting_approval come from the runtime (delivery), the others from the gateway.
+    published = {"job.submitted", "job.failed", "job.cancelled", "job.awaiting_approval"} | {
+        e for s in STAGES for e in s.publishes
+    }
 
     assert {e for s in STAGES for e in s.consumes} <= published
 
@@ -49,7 +52,18 @@ def test_queue_names_are_unique():
 
 
 def test_a_stage_is_found_by_name():
-    assert stage("clips").requires == ("script",)
+    assert stage("clips").requires == ("script", "keyframes")
+
+
+def test_the_clips_stage_fans_out_one_message_per_scene_opened_by_the_keyframes():
+    clips = stage("clips")
+
+    assert clips.units is not None
+    assert (clips.units.requested, clips.units.completed) == ("scene.requested", "scene.completed")
+    assert clips.triggers == ("keyframes.completed",)
+    assert {"scene.requested", "scene.completed"} <= set(clips.consumes) & set(clips.publishes)
+    assert clips.units.label(2) == "scene 3"
+    assert [s.name for s in STAGES if s.units is not None] == ["clips"]
 
 
 def test_one_job_stage_completes_the_job_and_it_waits_for_every_other_job_stage():

@@ -13,6 +13,7 @@ from litestar.params import HeaderParameter, JSONBody
 
 from services.gateway.body import require_json_body
 from services.gateway.errors import error_spec, too_many_active_jobs
+from services.gateway.pricing import estimate_for
 from services.gateway.request_assets import refuse_unready_assets
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
 from services.gateway.views import links_for
@@ -76,6 +77,7 @@ async def generate(
             idempotency_key=idempotency_key,
             request_hash=request_hash(request) if idempotency_key else None,
             max_active=settings.max_active_jobs,
+            estimate=estimate_for(request, settings),
         )
     except TooManyActiveJobs as exc:
         raise too_many_active_jobs(settings) from exc
@@ -95,7 +97,7 @@ async def generate(
             )
     links = links_for(job.job_id)
     return Response(
-        SubmitResponse(job_id=job.job_id, status=job.status, links=links),
+        SubmitResponse(job_id=job.job_id, status=job.status, links=links, estimate=job.estimate),
         status_code=202,
         headers={"Location": links.self},
     )

@@ -35,7 +35,7 @@ module "stack" {
   protect_data          = true
   default_stage_scaling = { min = 1, max = 4 }
   stage_scaling = {
-    clips    = { min = 2, max = 16 } # Veo clips hold a task for minutes each
+    clips    = { min = 2, max = 16 } # one task per scene in flight (a Veo clip holds it for minutes)
     composer = { min = 1, max = 6 }
   }
   gateway_scaling = { min = 2, max = 8, cpu_target = 60 }

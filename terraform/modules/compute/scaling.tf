@@ -1,7 +1,9 @@
 # Each stage scales on its backlog per running task: (visible + in-flight messages) / running
 # tasks, held at the stage's concurrency from the topology, i.e. one task per `concurrency`
-# messages of work. In-flight messages count because a clips job holds its message for many
-# minutes. The gateway scales on CPU.
+# messages of work. In-flight messages count because a clips scene holds its message for minutes.
+# Clips fan out one message per scene (docs/architecture.md, "Units of work"), so a job's backlog on
+# the clips queue is its scenes, and the service scales out to render them side by side. The
+# gateway scales on CPU.
 
 locals {
   scaling = { for name in keys(local.stages) : name => lookup(var.stage_scaling, name, var.default_stage_scaling) }
