@@ -235,7 +235,7 @@ def looks_like_studio(pic: Picture) -> bool:
     width = top.shape[1]
     top = np.concatenate([top[:, : int(width * 0.3)], top[:, int(width * 0.7) :]], axis=1)
     uniform_rows = float((top.std(axis=1).max(axis=1) < 6).mean())
-    plinth = _rows(pic.shapes, 0.7, 0.88)[:, int(pic.shapes.shape[1] * 0.4) : int(pic.shapes.shape[1] * 0.6)]
+    plinth = _rows(pic.shapes, 0.6, 0.74)[:, int(pic.shapes.shape[1] * 0.4) : int(pic.shapes.shape[1] * 0.6)]
     return uniform_rows > 0.95 and _share(plinth.min(axis=2) > 180) > 0.5
 
 
