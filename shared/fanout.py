@@ -108,6 +108,7 @@ class UnitsDelivery(Delivery):
             sequential=plan.sequential,
             requires=self.stage.requires,
             job_status=self.stage.job_status_while_running,
+            version=event.version,
             after_approval=self.stage.after_approval,
         )
         if opened is None:
@@ -116,6 +117,7 @@ class UnitsDelivery(Delivery):
                 self.stage.name,
                 self.stage.requires,
                 time.time(),
+                event.version,
                 after_approval=self.stage.after_approval,
             )
             if claim.kind == "done" and claim.job is not None:

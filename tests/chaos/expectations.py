@@ -1,7 +1,7 @@
 """What a set of finished jobs should have cost at the fakes, derived from their own scripts and logs.
 
-One script prediction and one music track per job, one Veo prediction per scene (two for a scene over
-8 s), and one speech
+One script prediction and one music track per job, one image prediction per distinct keyframe (the
+hero and the scene boundaries), one Veo prediction per scene (two for a scene over 8 s), and one speech
 prediction per narration segment plus each re-speak the narration stage logged (the default models).
 """
 
@@ -27,6 +27,12 @@ def script_of(stack: RunningStack, job_id: str) -> dict[str, Any]:
     return script
 
 
+def keyframe_images(stack: RunningStack, job_id: str) -> set[str]:
+    """The job's distinct keyframe images (the hero and the boundaries; each key carries its content digest)."""
+    payload = json.loads(ledger_job(stack, job_id)["stages"]["keyframes"]["event"])["payload"]
+    return {payload["hero_key"], *payload["keyframe_keys"]}
+
+
 def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
     respeaks = Counter(r["job_id"] for r in log_records(stack) if r.get("event") == "narration.respeaking")
     expected: Counter[str] = Counter()
@@ -38,6 +44,7 @@ def expected_calls(stack: RunningStack, job_ids: list[str]) -> Counter[str]:
             len(shot_durations(MODELS.video_model, s["duration_s"])) for s in script["scenes"]
         )
         expected[MODELS.narration_model] += len(script["narration"]) + respeaks[job_id]
+        expected[MODELS.image_model] += len(keyframe_images(stack, job_id))
     return expected
 
 

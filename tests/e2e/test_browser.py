@@ -10,6 +10,7 @@ and shown failing on a page built to break each of its checks. Screenshots go to
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,15 @@ def _screenshot(page: Any, shots: Path, name: str) -> None:
         path = shots / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _wait_until(page: Any, expression: str, timeout_s: float) -> None:
+    """Polls an expression from outside the page: Playwright's in-page polling evaluates strings, which the
+    page's CSP (no 'unsafe-eval') refuses once the first check comes back false."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {timeout_s} s: {expression}"
+        page.wait_for_timeout(250)
 
 
 def _submit_brief(page: Any, base_url: str, api_key: str) -> None:
@@ -229,9 +239,65 @@ def test_the_finished_video_plays_in_the_page(page: Any, stack: RunningStack, sh
 
     _submit_brief(page, stack.url, stack.api_key)
     expect(page.locator("#job-percent")).to_have_text("100 %", timeout=240_000)
-    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    _wait_until(page, "document.getElementById('video').readyState >= 2", 30)
     expect(page.locator("#compliance-rules li").first).to_be_visible(timeout=10_000)
     expect(page.locator("#compliance-verdict")).to_contain_text("Passed every rule")
     expect(page.locator("#live")).to_have_text("Job completed, 100 percent.")
     assert audit(page) == []
     _screenshot(page, shots, "completed")
+
+
+def test_review_edit_approve_and_revise_in_the_page(page: Any, stack: RunningStack, shots: Path) -> None:
+    """The whole loop a marketer works in: quote, review the storyboard, edit a scene, approve, then a
+    text-only revision; both versions play side by side and the compliance checklist shows."""
+    from playwright.sync_api import expect
+
+    page.goto(stack.url + "/")
+    page.get_by_label("Your API key").fill(stack.api_key)
+    page.get_by_role("button", name="Save key").click()
+    page.get_by_label("Brief").fill("Twelve calm seconds for an allergy relief spray: a forest trail, morning light")
+    page.get_by_label("Brand", exact=True).fill("Claritex")
+    page.get_by_label("Length (s)").fill("12")
+    page.get_by_label("Stop for my approval after the storyboard").check()
+
+    page.get_by_role("button", name="Get a quote").click()
+    expect(page.locator("#quote-body .total strong")).to_contain_text("$", timeout=30_000)
+    expect(page.locator("#quote-body table").first).to_contain_text("Cost per stage")
+    _screenshot(page, shots, "quote")
+
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("#job-status")).to_have_text("awaiting approval", timeout=180_000)
+    job_id = page.evaluate("location.hash").rsplit("/", 1)[-1]
+    with stack.client() as api:
+        board = api.get(f"/api/v1/jobs/{job_id}/storyboard").json()
+        assert api.get(f"/api/v1/jobs/{job_id}").json()["stages"]["clips"]["status"] == "pending"
+    expect(page.locator("#scenes .scene-card")).to_have_count(len(board["scenes"]))
+    expect(page.locator("#live")).to_contain_text("awaiting approval")
+    _screenshot(page, shots, "storyboard")
+
+    duration = page.get_by_label("Scene 1 Duration (s)")
+    duration.fill(str(board["scenes"][0]["duration_s"] + 3))
+    page.get_by_role("button", name="Save edits").click()
+    expect(page.locator("#storyboard-errors")).to_contain_text("Scene 1 Duration (s)")
+    expect(duration).to_have_attribute("aria-invalid", "true")
+    duration.fill(str(board["scenes"][0]["duration_s"]))
+
+    page.get_by_label("Scene 1 On-screen text").fill("Breathe easy on the trail")
+    page.get_by_role("button", name="Approve and render").click()
+    expect(page.locator("#job-notice")).to_have_text("Approved: rendering the video now.", timeout=30_000)
+    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=480_000)
+    expect(page.locator("#job-status")).to_have_text("completed")
+    with stack.client() as api:
+        rendered = api.get(f"/api/v1/jobs/{job_id}/storyboard").json()
+    assert rendered["scenes"][0]["on_screen_text"] == "Breathe easy on the trail"
+    _wait_until(page, "document.getElementById('video').readyState >= 2", 30)
+
+    page.get_by_label("Scene 1 On-screen text").fill("Breathe easy, all spring")
+    page.get_by_role("button", name="Make a revision").click()
+    expect(page.locator("#job-notice")).to_contain_text("Version 2", timeout=30_000)
+    expect(page.locator("#version-grid .version")).to_have_count(2, timeout=480_000)
+    expect(page.locator("#job-status")).to_have_text("completed", timeout=480_000)
+    _wait_until(page, "[...document.querySelectorAll('#version-grid video')].every((v) => v.readyState >= 2)", 60)
+    expect(page.locator("#compliance-rules li").first).to_be_visible(timeout=30_000)
+    assert audit(page) == []
+    _screenshot(page, shots, "versions")

@@ -8,6 +8,7 @@ covering the narration, and the drawn ISI.
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from shared.script import NarrationTrack, Script
+from tests.harness.observe import ledger_job
 from tests.harness.stack import RunningStack, wait_until_ended
 from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
 
@@ -79,11 +81,12 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
             for key in sorted(item["Key"] for item in listed.get("Contents", [])):
                 keyframes.append(work / f"{name}-{key.rsplit('/', 1)[1]}")
                 s3.download_file("pharmagen-assets", key, str(keyframes[-1]))
-            stored = s3.list_objects_v2(Bucket="pharmagen-assets", Prefix=prefix + "clips/scene-")
-            clip_keys = sorted(item["Key"] for item in stored.get("Contents", []))  # scene-NN[-<content address>]
             clips = []
-            for i in range(len(script.scenes)):
-                (key,) = [k for k in clip_keys if k.rsplit("/", 1)[1].startswith(f"scene-{i:02d}")]
+            # Clips are stored under content addresses: the keys are the ones the clips stage announced.
+            clip_keys = json.loads(ledger_job(stack, job["job_id"])["stages"]["clips"]["event"])["payload"]["clip_keys"]
+            assert len(clip_keys) == len(script.scenes)
+            for i, key in enumerate(clip_keys):
+                assert key.startswith(f"{prefix}clips/scene-{i:02d}-")
                 path = work / f"{name}-scene-{i:02d}.mp4"
                 s3.download_file("pharmagen-assets", key, str(path))
                 clips.append(path)

@@ -256,7 +256,7 @@ def test_a_completed_job_links_its_outputs_by_presigned_url(api: httpx.Client, s
     key = f"users/x/jobs/{job_id}/final/ad.mp4"
 
     async def complete(conn: Connections) -> None:
-        for stage_name in ("script", "narration", "clips", "music"):
+        for stage_name in ("script", "keyframes", "narration", "clips", "music"):
             await conn.ledger.claim_stage(job_id, stage_name, owner="test", lease_s=60)
             await conn.ledger.complete_stage(job_id, stage_name, owner="test", event_json="", cost_usd=0.01)
         claim = await conn.ledger.claim_stage(job_id, "composer", owner="test", lease_s=60, job_status="composing")
@@ -565,8 +565,9 @@ def test_a_revision_starts_the_next_version_once_per_key_and_keeps_the_first_ver
     assert (first.status_code, again.status_code, other.status_code) == (202, 202, 409)
     assert first.json() == again.json()
     redo = first.json()["redo"]
-    # A request from before continuity modes chains its scenes: scene 1 and every scene after it.
-    assert redo["scenes"] == list(range(1, len(script.scenes)))
+    # Keyframes mode (the default): scene 1's new prompt re-makes keyframe 1, which scene 0 ends on.
+    assert redo["scenes"] == [0, 1]
+    assert redo["reasons"] == {"0": ["ends on keyframe 1"], "1": ["visual_prompt"]}
     assert redo["music"] is (script.music_mood != "calm")
     job = api.get(f"/jobs/{job_id}").json()
     assert (job["version"], job["status"], job["cost_usd"]) == (2, "queued", 0.0)

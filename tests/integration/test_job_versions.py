@@ -165,3 +165,19 @@ async def test_a_delivery_of_the_older_version_is_acked_and_dropped(settings: Se
         stored = job.completion_event("script")
         assert stored is not None
         assert (stored.version, stored.event_id) == (2, f"{job.job_id}:script.completed:0:v2")
+
+
+async def test_a_failed_job_can_be_revised_and_its_failure_is_kept_with_its_version(settings: Settings):
+    async with harness(isolated_settings(settings)) as h:
+        job = await h.new_job()
+        await h.conn.ledger.claim_stage(job.job_id, "script", owner="w", lease_s=30)
+        assert await h.conn.ledger.fail_job(await h.job(job.job_id), stage_name="script", reason="refused")
+        failed = await h.job(job.job_id)
+
+        started = await h.conn.ledger.revisions.start(failed, script_key="k", redo=REDO)
+
+        revised = await h.job(job.job_id)
+        assert (started.version, revised.status, revised.error_stage, revised.error_reason) == (2, "queued", None, None)
+        assert [(r.version, r.status) for r in revised.version_records()] == [(1, "failed"), (2, "queued")]
+        with pytest.raises(RevisionRefused):  # it runs again: no second revision until it ends
+            await h.conn.ledger.revisions.start(revised, script_key="k", redo=REDO)

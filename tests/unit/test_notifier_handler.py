@@ -114,3 +114,20 @@ async def test_a_redirect_is_not_followed(tmp_path: Path) -> None:
     handle = build_handler(Settings(), httpx.MockTransport(answer), backoff_base_s=0, secret_for=_secret_for)
     await handle(_event(), _context(tmp_path, "https://h.example/x"))
     assert [str(r.url) for r in seen] == ["https://h.example/x"]
+
+
+async def test_a_storyboard_awaiting_approval_is_posted_with_where_to_review_it_and_when_it_expires(
+    tmp_path: Path,
+) -> None:
+    seen, transport = _recorder([200])
+    handle = build_handler(Settings(), transport, backoff_base_s=0, secret_for=_secret_for)
+    waiting = make_event(
+        "job.awaiting_approval", job_id="j1", user_id="u1", payload={"expires_at": "2026-12-10T12:00:00Z"}
+    )
+    await handle(waiting, _context(tmp_path, "https://hooks.example.com/ads"))
+    body = seen[0].content.decode()
+    Webhook(SECRET).verify(body, dict(seen[0].headers))
+    sent = json.loads(body)
+    assert sent["event_type"] == "job.awaiting_approval"
+    assert sent["storyboard_url"] == "/api/v1/jobs/j1/storyboard"
+    assert sent["expires_at"].startswith("2026-12-10T12:00:00")

@@ -63,7 +63,8 @@ export function showErrors(summary, error, locate = fieldElement) {
   const list = el("ul");
   for (const { field, message } of items) {
     const input = field ? locate(field) : null;
-    const text = field ? `${field}: ${message}` : message;
+    const label = input?.labels?.[0]?.textContent.replace(/\s+/g, " ").trim();
+    const text = label ? `${label}: ${message}` : field ? `${field}: ${message}` : message;
     if (input) {
       const id = `${input.id}-error`;
       document.getElementById(id)?.remove();

@@ -33,7 +33,7 @@ function card(scene) {
   text.value = scene.on_screen_text || "";
   const narration = el("textarea", { rows: String(Math.max(2, scene.narration.length)), "aria-describedby": "narration-hint" });
   narration.value = scene.narration.join("\n");
-  const prompt = el("textarea", { rows: "3" });
+  const prompt = el("textarea", { rows: String(Math.min(6, Math.max(3, Math.ceil(scene.visual_prompt.length / 38)))) });
   prompt.value = scene.visual_prompt;
   const titleId = `scene-${scene.index}-title`;
   return el("li", { className: "scene-card", "aria-labelledby": titleId, "data-index": scene.index },
@@ -76,11 +76,16 @@ function totalLine() {
   $("storyboard-meta").classList.toggle("warn-text", off);
 }
 
-function locate(field) {
-  const match = /^(?:body\.)?scenes\[(\d+)\](?:\.(\w+))?/.exec(field);
-  if (!match) return field === "music_mood" ? $("revision_music_mood") : null;
-  const index = Number(match[1]);
-  return $(fieldId(index, match[2] && EDITABLE.includes(match[2]) ? match[2] : "duration_s"));
+/** The input a 422 names: `scenes[k]` is the k-th edit of the body sent, so it maps through `sent` to its scene. */
+function locator(sent) {
+  return (field) => {
+    const match = /^(?:body\.)?scenes\[(\d+)\](?:\.(\w+))?/.exec(field);
+    if (!match) return field === "music_mood" ? $("revision_music_mood") : null;
+    const edit = sent[Number(match[1])];
+    if (!edit) return null;
+    const name = match[2] && EDITABLE.includes(match[2]) ? match[2] : Object.keys(edit).find((k) => EDITABLE.includes(k));
+    return name ? $(fieldId(edit.index, name)) : null;
+  };
 }
 
 function clearCardErrors() {
@@ -127,7 +132,7 @@ async function save(jobId) {
     $("storyboard-status").textContent = `Saved ${scenes.length} edited scene${scenes.length > 1 ? "s" : ""}.`;
     return true;
   } catch (error) {
-    showErrors($("storyboard-errors"), error, locate);
+    showErrors($("storyboard-errors"), error, locator(scenes));
     return false;
   }
 }
@@ -139,7 +144,7 @@ async function approve(jobId, onChange) {
     $("job-notice").textContent = "Approved: rendering the video now.";
     await onChange();
   } catch (error) {
-    showErrors($("storyboard-errors"), error, locate);
+    showErrors($("storyboard-errors"), error, locator([]));
   }
 }
 
@@ -162,7 +167,7 @@ async function revise(jobId, onChange) {
     $("job-notice").textContent = redoText(result);
     await onChange();
   } catch (error) {
-    showErrors($("storyboard-errors"), error, locate);
+    showErrors($("storyboard-errors"), error, locator(scenes));
   }
 }
 
