@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from shared.compliance import ComplianceSummary
+from shared.request import Continuity
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -38,9 +39,6 @@ class ScriptCompletedPayload(_Payload):
     duration_s: float
     scene_count: int
     needs_narration: bool
-
-
-Continuity = Literal["keyframes", "chain"]
 
 
 class KeyframesCompletedPayload(_Payload):

@@ -30,7 +30,7 @@ MAX_PAGE_LINES = 4  # in a landscape or square frame; a portrait frame's narrow 
 TEXT_EM_OF_HEIGHT = 0.062  # so a line with a capital or an ascender has ink ≥ 4.6 % of the frame height (0.76 em)
 LINE_PITCH_EM = 1.3
 SAFE_FRACTION = 0.9  # the title-safe area: the central 90 % of width and height
-PLATE_PAD_EM = 0.4
+PLATE_PAD_EM = 0.6  # drawtext sets a line a few px wider than its advance widths: 0.4 em let it meet the edge
 PLATE_OPACITY = 0.85
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # fonts-dejavu-core
 # DejaVu Sans advance widths of printable ASCII (" " to "~") in thousandths of an em, from the font's hmtx

@@ -120,7 +120,8 @@ class VeoClipMaker:
             seconds += duration
             frame = await extract_last_frame(raw, out.with_name(f"{out.stem}.model-{part}-last.png"))
         joined = shots[0] if len(shots) == 1 else await self._join(shots, out)
-        await self._fit(joined, out, script, scene.duration_s)
+        # Ending on a keyframe: retime the render to the scene instead of cutting its end (and that frame) off.
+        await self._fit(joined, out, script, scene.duration_s, retime_from_s=float(seconds) if end_frame else None)
         cost = self._model.price.cost(Usage(seconds=seconds))
         return Rendered(duration_s=await duration_s(out), cost_usd=cost)
 
@@ -136,11 +137,13 @@ class VeoClipMaker:
         )  # fmt: skip
         return joined
 
-    async def _fit(self, raw: Path, out: Path, script: Script, seconds: float) -> None:
+    async def _fit(
+        self, raw: Path, out: Path, script: Script, seconds: float, *, retime_from_s: float | None = None
+    ) -> None:
         width, height = FRAME_SIZES[(script.resolution, script.aspect_ratio)]
         args = fit_clip_args(
             raw, out, width=width, height=height, fps=self._settings.fps, duration_s=seconds,
-            preset=self._settings.video_preset, crf=self._settings.video_crf,
+            preset=self._settings.video_preset, crf=self._settings.video_crf, retime_from_s=retime_from_s,
         )  # fmt: skip
         await ffmpeg(args, timeout_s=self._settings.ffmpeg_timeout_factor * seconds + 30)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from services.keyframes.plan import plan_keyframes
 from shared.assets import fetch_ready_asset
 from shared.config import Settings
-from shared.events import Continuity, Event, KeyframesCompletedPayload
+from shared.events import Event, KeyframesCompletedPayload
 from shared.providers.base import KeyframeMaker, KeyframeShot
+from shared.request import Continuity
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
 
@@ -66,7 +67,7 @@ def build_handler(settings: Settings, maker: KeyframeMaker) -> Handler:
     async def handle(event: Event, ctx: StageContext) -> StageResult:
         script = await ctx.read_script()
         request = ctx.job.request
-        continuity: Continuity = getattr(request, "continuity", "keyframes")
+        continuity: Continuity = request.continuity
         colours = tuple(request.brand_kit.colours) if request.brand_kit else ()
         plan = plan_keyframes(script, brief=request.brief, continuity=continuity, colours=colours)
         photos = [

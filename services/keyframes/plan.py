@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from services.keyframes.setting import mentions_product
-from shared.events import Continuity
+from shared.animatic.setting import mentions_product
 from shared.providers.base import KeyframeShot
-from shared.request import FRAME_SIZES
+from shared.request import FRAME_SIZES, Continuity
 from shared.script import Script
 
 _KEEP = "Keep the product exactly as in the reference images: same shape, colours and label. No text, no logos."
@@ -40,7 +39,8 @@ def plan_keyframes(
     style = f" Style: {script.style_notes}." if script.style_notes else ""
     opening = [
         replace(frame, prompt=f"The opening frame of a shot: {scene.visual_prompt}.{style} {_KEEP}",
-                setting=scene.setting, shows_product=mentions_product(scene.visual_prompt, script.brand))
+                setting=scene.setting, shows_product=mentions_product(scene.visual_prompt, script.brand),
+                mirrored=scene.index % 2 == 1)
         for scene in script.scenes
     ]  # fmt: skip
     if continuity == "chain":
@@ -48,6 +48,6 @@ def plan_keyframes(
     last = script.scenes[-1]
     closing = replace(
         frame, prompt=f"The closing frame of the ad: {subject} in the foreground, {last.visual_prompt}.{style} {_KEEP}",
-        setting=last.setting, shows_product=True,
+        setting=last.setting, shows_product=True, mirrored=len(script.scenes) % 2 == 1,
     )  # fmt: skip
     return KeyframePlan(hero=hero, boundaries=[*opening, closing])

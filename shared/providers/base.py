@@ -83,6 +83,7 @@ class KeyframeShot:
     aspect_ratio: str
     shows_product: bool = False
     hero: bool = False  # the master image of the subject every other frame is made from
+    mirrored: bool = False  # a drawn frame's set seen from the other side (neighbouring scenes in one place differ)
     colours: tuple[str, ...] = ()
     brand: str = ""
 

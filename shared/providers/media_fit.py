@@ -13,13 +13,27 @@ MUSIC_FADE_S = 1.5
 
 
 def fit_clip_args(
-    src: Path, out: Path, *, width: int, height: int, fps: int, duration_s: float, preset: str, crf: int
+    src: Path,
+    out: Path,
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    duration_s: float,
+    preset: str,
+    crf: int,
+    retime_from_s: float | None = None,
 ) -> list[str]:
     """Cover the frame (scale up, centre-crop: a 16:9 render becomes 1:1 by cropping), hold the last
-    frame if the render is short, and cut at exactly `duration_s`; no audio track."""
+    frame if the render is short, and cut at exactly `duration_s`; no audio track.
+
+    With `retime_from_s` (the render's own length) the render is sped up or slowed to `duration_s`
+    instead of cut, so its last frame survives: a clip rendered to an end keyframe must end on it.
+    """
     frames = round(duration_s * fps)
+    retime = f"setpts=PTS*{duration_s / retime_from_s:.6f}," if retime_from_s else ""
     vf = (
-        f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},setsar=1,"
+        f"{retime}scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},setsar=1,"
         f"fps={fps},tpad=stop_mode=clone:stop_duration={duration_s:.3f}"
     )
     return [

@@ -1,7 +1,8 @@
 """The whole stack as processes makes real ads: a pharmaceutical and a general brief, in two aspect ratios.
 
 The output is checked with ffprobe and ffmpeg: streams, size, frame rate, duration, loudness,
-scene-to-scene continuity on the stored clips, captions covering the narration, and the drawn ISI.
+scene-to-scene continuity on the stored clips (keyframes mode for one, chain for the other), captions
+covering the narration, and the drawn ISI.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ GENERAL = {
     "aspect_ratio": "9:16",
     "resolution": "720p",
     "loudness_lufs": -14,
+    "continuity": "chain",  # the seed's method: one run covers both continuity modes
 }
 SIZES = {"16:9": (1280, 720), "9:16": (720, 1280)}
 
@@ -74,6 +76,11 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
             script = Script.model_validate_json(
                 s3.get_object(Bucket="pharmagen-assets", Key=prefix + "script/script.json")["Body"].read()
             )
+            listed = s3.list_objects_v2(Bucket="pharmagen-assets", Prefix=prefix + "keyframes/kf-")
+            keyframes = []
+            for key in sorted(item["Key"] for item in listed.get("Contents", [])):
+                keyframes.append(work / f"{name}-{key.rsplit('/', 1)[1]}")
+                s3.download_file("pharmagen-assets", key, str(keyframes[-1]))
             clips = []
             # Clips are stored under content addresses: the keys are the ones the clips stage announced.
             clip_keys = json.loads(ledger_job(stack, job["job_id"])["stages"]["clips"]["event"])["payload"]["clip_keys"]
@@ -97,6 +104,7 @@ def finished(stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> d
                 "narration": narration,
                 "script": script,
                 "clips": clips,
+                "keyframes": keyframes,
                 "timings": timings,
                 "video": _download(job["outputs"]["video_url"], work / f"{name}.mp4"),
                 "captions": _download(job["outputs"]["captions_url"], work / f"{name}.vtt")
@@ -140,6 +148,29 @@ def test_each_scene_opens_on_the_last_frame_of_the_scene_before(finished, name):
         unrelated = mean_abs_diff(gray_frame(clips[0], at_s=0), gray_frame(after, last=True))
         assert joined < 3.0, f"{after.name} does not start where {before.name} ends ({joined:.1f}/255)"
         assert unrelated > 3 * joined
+
+
+@pytest.mark.parametrize(("name", "mode"), [("pharma", "keyframes"), ("general", "chain")])
+def test_on_the_stored_clips_neighbouring_scenes_meet_on_their_shared_keyframe(finished, name, mode):
+    """Keyframes mode: scene k ends and scene k+1 opens on keyframe k+1 (N+1 keyframes for N scenes).
+    Chain mode: one keyframe, scene 0's opening; each later scene opens on the last frame before it."""
+    clips, keyframes = finished[name]["clips"], finished[name]["keyframes"]
+    firsts = [gray_frame(clip, at_s=0) for clip in clips]
+    lasts = [gray_frame(clip, last=True) for clip in clips]
+    stills = [gray_frame(still) for still in keyframes]
+
+    assert mean_abs_diff(firsts[0], stills[0]) < 3.0
+    if mode == "keyframes":
+        assert len(keyframes) == len(clips) + 1
+        assert mean_abs_diff(stills[0], stills[-1]) > 5.0  # the ad moves from its first picture to another
+        for k in range(len(clips)):
+            assert mean_abs_diff(lasts[k], stills[k + 1]) < 3.0, f"scene {k} does not end on keyframe {k + 1}"
+        for k in range(len(clips) - 1):
+            assert mean_abs_diff(firsts[k + 1], stills[k + 1]) < 3.0, f"scene {k + 1} does not open on its keyframe"
+    else:
+        assert len(keyframes) == 1
+        for k in range(len(clips) - 1):
+            assert mean_abs_diff(lasts[k], firsts[k + 1]) < 3.0
 
 
 def test_the_captions_are_webvtt_and_cover_every_narration_segment(finished):

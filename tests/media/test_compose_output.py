@@ -3,7 +3,6 @@
 import pytest
 
 from services.clips.frames import extract_last_frame
-from services.clips.look import look_for
 from services.clips.render import clip_args
 from services.composer.captions import to_webvtt
 from services.composer.compose import compose
@@ -38,8 +37,12 @@ async def parts(tmp_path_factory):
     clips, start = [], None
     for scene in _script().scenes:
         clip = work / f"c{scene.index}.mp4"
-        await ffmpeg(clip_args(look_for(scene), size=ENCODING.size, fps=30, duration_s=scene.duration_s,
-                               start_frame=start, out=clip, preset="ultrafast", crf=18), timeout_s=60)  # fmt: skip
+        end = work / f"kf{scene.index + 1}.png"
+        await ffmpeg(["-f", "lavfi", "-i", f"gradients=s=320x180:seed={scene.index}:d=0.1", "-frames:v", "1", str(end)],
+                     timeout_s=30)  # fmt: skip
+        first = start or end
+        await ffmpeg(clip_args(first=first, last=end, size=ENCODING.size, fps=30, duration_s=scene.duration_s,
+                               out=clip, preset="ultrafast", crf=18), timeout_s=60)  # fmt: skip
         start = await extract_last_frame(clip, work / f"last{scene.index}.png")
         clips.append(clip)
     music = work / "music.wav"

@@ -116,3 +116,20 @@ def test_the_enforcement_message_names_each_failed_rule_with_its_measure_and_thr
     message = enforcement_message(report)
     assert "TD-LOUDNESS (-30.0 LUFS integrated; needs within +/-2 LU" in message
     assert "TD-SAFE-AREA" in message
+
+
+def test_ocr_keeps_words_and_drops_picture_edges_read_as_glyphs_or_barely_read():
+    from services.composer.compliance.ocr import parse_tsv
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    rows = [
+        "5\t1\t1\t1\t1\t1\t10\t20\t30\t12\t96.5\tClaritex",
+        "5\t1\t1\t1\t1\t2\t50\t20\t4\t100\t93.6\t|",
+        "5\t1\t1\t1\t1\t3\t60\t20\t8\t12\t91.0\t—",
+        "5\t1\t1\t1\t1\t4\t70\t20\t40\t12\t95.0\t1-800",
+        "5\t1\t1\t1\t1\t5\t90\t20\t70\t119\t32.7\tener",
+    ]
+
+    words = parse_tsv("\n".join([header, *rows]), 1.0)
+
+    assert [w.text for w in words] == ["Claritex", "1-800"]

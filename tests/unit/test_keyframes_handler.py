@@ -163,3 +163,15 @@ async def test_a_later_version_pays_only_for_the_frames_it_makes_itself(tmp_path
 
     assert len(maker.made) == 6
     assert revised.cost_usd == pytest.approx(0.13)  # the four frames and the hero it reuses were paid by version 1
+
+
+async def test_chain_mode_makes_the_hero_and_only_scene_zeros_opening(tmp_path):
+    storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
+    maker = CountingMaker()
+
+    result = await _run(tmp_path, maker, storage, MemoryCheckpoints(), continuity="chain")
+
+    assert result.payload.continuity == "chain"  # type: ignore[attr-defined]
+    assert len(result.payload.keyframe_keys) == 1  # type: ignore[attr-defined]
+    assert [shot.hero for shot, _ in maker.made] == [True, False]
+    assert "forest trail" in maker.made[1][0].prompt

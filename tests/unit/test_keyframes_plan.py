@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.keyframes.plan import plan_keyframes
-from services.keyframes.setting import Scenery, mentions_product, read_scenery
+from shared.animatic.setting import Scenery, mentions_product, read_scenery
 from shared.script import Scene, Script
 
 

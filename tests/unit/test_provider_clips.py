@@ -211,3 +211,56 @@ async def test_a_long_scene_check_sees_a_frozen_frame_when_there_is_one(tmp_path
     )  # fmt: skip
 
     assert _frozen_spans(held) != []
+
+
+async def test_veo_goes_from_the_first_keyframe_to_the_last_and_the_fitted_clip_keeps_both(fake, tmp_path):
+    """Veo gets `image` and `last_frame`; the 6 s render is retimed (not cut) to the 5 s scene, so the stored
+    clip opens on the first keyframe and ends on the last."""
+    from shared.ffmpeg import ffmpeg
+    from tests.media_probe import gray_frame, mean_abs_diff
+
+    script = script_of()
+    first, last = tmp_path / "kf-00.png", tmp_path / "kf-01.png"
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=0xe8d8c0:s=320x180", "-frames:v", "1", str(first)], timeout_s=30)
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=0x2040d0:s=320x180", "-frames:v", "1", str(last)], timeout_s=30)
+    out = tmp_path / "scene-0.mp4"
+
+    await maker_for(fake).make_clip(
+        script.scenes[0], script, start_frame=first, end_frame=last, out=out, checkpoints=MemoryCheckpoints(),
+        cancelled=never_cancelled,
+    )  # fmt: skip
+
+    sent = next(iter(fake.predictions.values())).input
+    assert sent["image"].startswith("data:image/jpeg;base64,")
+    assert sent["last_frame"].startswith("data:image/jpeg;base64,")
+    assert sent["duration"] == 6
+    opens, ends = gray_frame(out, at_s=0), gray_frame(out, last=True)
+    assert mean_abs_diff(opens, gray_frame(first)) < 4.0
+    assert mean_abs_diff(ends, gray_frame(last)) < 4.0
+    assert mean_abs_diff(gray_frame(first), gray_frame(last)) > 20.0
+
+
+async def test_without_a_start_frame_veo_is_not_sent_a_last_frame_it_would_refuse(fake, tmp_path):
+    script = script_of()
+    last = tmp_path / "kf-01.png"
+    from shared.ffmpeg import ffmpeg
+
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=0x2040d0:s=320x180", "-frames:v", "1", str(last)], timeout_s=30)
+
+    await maker_for(fake).make_clip(
+        script.scenes[0], script, start_frame=None, end_frame=last, out=tmp_path / "x.mp4",
+        checkpoints=MemoryCheckpoints(), cancelled=never_cancelled,
+    )  # fmt: skip
+
+    assert "last_frame" not in next(iter(fake.predictions.values())).input
+
+
+def test_the_fake_veo_refuses_a_last_frame_without_an_image_and_a_frame_that_is_not_a_uri():
+    from tests.fakes.replicate_inputs import validate_input
+
+    jpeg = "data:image/jpeg;base64,AA=="
+    both = {"prompt": "p", "image": jpeg, "reference_images": [jpeg]}
+
+    assert [p["type"] for p in validate_input("google/veo-3.1", {"prompt": "p", "last_frame": jpeg})] == ["dependency"]
+    assert [p["type"] for p in validate_input("google/veo-3.1", {"prompt": "p", "image": "a picture"})] == ["format"]
+    assert [p["type"] for p in validate_input("google/veo-3.1", both)] == ["dependency"]

@@ -17,7 +17,8 @@ from services.composer.compliance.frames import Frame
 from shared.ffmpeg import run_tool
 
 OCR_LONG_SIDE = 960
-MIN_CONFIDENCE = 30.0
+MIN_CONFIDENCE = 50.0  # below it tesseract is mostly reading a picture's shapes as letters ("ener" off a window at 33)
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
@@ -79,10 +80,12 @@ def ocr_image(frame: Frame, scale: float) -> bytes:
 
 
 def parse_tsv(tsv: str, scale: float) -> list[Word]:
+    """Tesseract's words, in frame pixels. A "word" with no letter or digit is not text: it is a
+    picture's edge read as a glyph (a table leg, a tree trunk or a window frame comes back as `|`)."""
     words = []
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+        if len(cols) < 12 or cols[0] != "5" or not _ALNUM.search(cols[11]):
             continue
         confidence = float(cols[10])
         if confidence < MIN_CONFIDENCE:

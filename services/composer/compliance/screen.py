@@ -45,16 +45,28 @@ def split_sample(at_s: float, words: list[Word], statement_vocabulary: set[str])
 
 
 def pages_of(samples: list[SampleText]) -> list[Page]:
-    """The distinct statement pages in time order (a page seen by several samples once)."""
+    """The distinct statement pages in time order, each as its most complete reading.
+
+    A page stays on screen across several samples while the footage behind its plate moves, so one
+    sample may lose a word to OCR noise that the next reads cleanly: the page keeps the reading with
+    the most words (then the surest), and a word missing from every reading still counts as missing.
+    """
     pages: list[Page] = []
     for sample in sorted(samples, key=lambda s: s.at_s):
         if not sample.statement_lines:
             continue
         page = Page(sample.at_s, sample.statement_lines)
         if pages and token_ratio(pages[-1].tokens, page.tokens) >= SAME_PAGE_RATIO:
+            if _completeness(page) > _completeness(pages[-1]):
+                pages[-1] = page
             continue
         pages.append(page)
     return pages
+
+
+def _completeness(page: Page) -> tuple[int, float]:
+    words = [word for line in page.lines for word in line.words]
+    return len(page.tokens), sum(word.confidence for word in words) / max(len(words), 1)
 
 
 def distracting_words(sample: SampleText, allowed: set[str]) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.keyframes.setting import TimeOfDay
+from shared.animatic.setting import TimeOfDay
 
 RGB = tuple[int, int, int]
 _DEFAULT_ACCENTS: tuple[RGB, RGB] = ((38, 110, 190), (236, 122, 60))

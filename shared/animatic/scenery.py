@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from services.keyframes.palette import RGB, Palette, darker, lighter, mix
-from services.keyframes.setting import Place, TimeOfDay
+from shared.animatic.palette import RGB, Palette, darker, lighter, mix
+from shared.animatic.setting import Place, TimeOfDay
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _city(c: Canvas) -> Spot:
 
 
 def _window(c: Canvas, x0: float, y0: float, x1: float, y1: float) -> None:
-    frame = c.pal.lit((246, 244, 238))
+    frame = c.pal.lit((176, 168, 158))  # mid-tone: a white frame beside a title would read as part of its letters
     c.box(x0, y0, x1, y1, frame)
     pad = 0.012
     inner = Canvas(Image.new("RGB", (round((x1 - x0 - 2 * pad) * c.w), round((y1 - y0 - 2 * pad) * c.h))),
@@ -186,7 +186,7 @@ def _kitchen(c: Canvas) -> Spot:
         outline=darker((200, 200, 200), 0.4),
     )
     c.box(0, 0.5, 1, 0.58, c.pal.lit((200, 196, 188)))  # counter top
-    c.box(0, 0.58, 1, 1, c.pal.lit(mix((230, 226, 218), c.pal.accent, 0.5)))  # cabinets
+    c.box(0, 0.58, 1, 1, c.pal.lit(c.pal.accent))  # cabinets in the brand colour
     for door in range(8):
         c.box(door / 8 + 0.01, 0.61, (door + 1) / 8 - 0.01, 0.72, c.pal.lit(mix((236, 232, 226), c.pal.accent, 0.4)),
               outline=darker((200, 200, 200), 0.5))  # fmt: skip
@@ -287,10 +287,12 @@ def _clinic(c: Canvas) -> Spot:
 
 def _studio(c: Canvas) -> Spot:
     c.gradient(0, 1.0, c.pal.lit(lighter(c.pal.second, 0.5)), c.pal.lit(mix(c.pal.second, c.pal.accent, 0.4)))
-    c.draw.ellipse((c.w * 0.3, c.h * 0.86, c.w * 0.7, c.h * 0.96), fill=c.pal.lit(darker(c.pal.second, 0.35)))
-    c.box(0.36, 0.66, 0.64, 0.9, c.pal.lit((244, 244, 244)))  # plinth
-    c.draw.ellipse((c.w * 0.36, c.h * 0.62, c.w * 0.64, c.h * 0.7), fill=c.pal.lit((252, 252, 252)))
-    return Spot(round(c.w * 0.5), round(c.h * 0.66), round(c.h * 0.42))
+    # The plinth stands clear of the lower fifth, where a statement plate goes: its bright edge behind the
+    # plate's words would cut through their letters.
+    c.draw.ellipse((c.w * 0.3, c.h * 0.72, c.w * 0.7, c.h * 0.8), fill=c.pal.lit(darker(c.pal.second, 0.35)))
+    c.box(0.36, 0.56, 0.64, 0.76, c.pal.lit((244, 244, 244)))  # plinth
+    c.draw.ellipse((c.w * 0.36, c.h * 0.52, c.w * 0.64, c.h * 0.6), fill=c.pal.lit((252, 252, 252)))
+    return Spot(round(c.w * 0.5), round(c.h * 0.56), round(c.h * 0.42))
 
 
 PLACES: dict[Place, Callable[[Canvas], Spot]] = {
