@@ -35,6 +35,7 @@ def _payload(event_type: str) -> dict[str, Any] | None:
     return {
         "job.submitted": None,
         "script.completed": {"script_key": "k", "duration_s": 8, "scene_count": 1, "needs_narration": True},
+        "keyframes.completed": {"hero_key": "k", "keyframe_keys": ["k0", "k1"]},
         "narration.completed": {"audio_key": "k", "timings_key": "k", "duration_s": 8},
         "job.completed": {"video_key": "k", "duration_s": 8},
     }[event_type]
