@@ -76,6 +76,7 @@ def test_a_job_whose_publish_failed_and_whose_gateway_died_still_completes_once(
     completions = completions_per_stage(chaos_stack, [job_id])
     assert {stage: n for (_, stage), n in completions.items()} == {
         "script": 1,
+        "keyframes": 1,
         "narration": 1,
         "clips": 1,
         "music": 1,

@@ -69,7 +69,9 @@ def test_a_sigkilled_launcher_leaves_no_moto_or_service_process_behind(tmp_path:
 def test_a_failed_demo_job_is_reported_with_its_reason_and_fails_the_run(tmp_path: Path) -> None:
     (tmp_path / "fakes").mkdir()
     with running_fakes(tmp_path / "fakes") as fakes:
-        fakes.replicate.configure(sensitive_words=["kitchen"])  # the fake script's scenes all happen in a kitchen
+        # The fake script's scenes all happen in a kitchen: the keyframes stage is the first to send a scene's
+        # picture to a model (the image model), so the refusal fails the job there, before any video is paid.
+        fakes.replicate.configure(sensitive_words=["kitchen"])
         env = launcher_env(tmp_path, free_port(), api_key="demo-key-0123", user_id="demo", env=fakes.env())
         argv = launcher_argv(tmp_path, None, "--demo", "--out", str(tmp_path / "out"))
         launcher = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -80,7 +82,7 @@ def test_a_failed_demo_job_is_reported_with_its_reason_and_fails_the_run(tmp_pat
                 launcher.kill()
     log = output.decode(errors="replace")
     assert launcher.returncode == 1, log[-3000:]
-    failure = re.search(r"demo: FAILED — the demo job \S+ ended failed at clips: (.+)", log)
+    failure = re.search(r"demo: FAILED — the demo job \S+ ended failed at keyframes: (.+)", log)
     assert failure, log[-3000:]
     assert "content policy" in failure.group(1)
     assert not (tmp_path / "out" / "demo-ad.mp4").exists()

@@ -19,6 +19,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from shared.config import Settings
 from shared.providers.shots import shot_durations
+from shared.quote import keyframe_images
 from shared.script import Script
 from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
@@ -31,11 +32,12 @@ from tests.media_probe import probe, streams
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DEFAULTS = Settings()  # the new default models: nothing here names one
-VEO, SCRIPT_MODEL, MUSIC, SPEECH = (
+VEO, SCRIPT_MODEL, MUSIC, SPEECH, IMAGE = (
     DEFAULTS.video_model,
     DEFAULTS.script_model,
     DEFAULTS.music_model,
     DEFAULTS.narration_model,
+    DEFAULTS.image_model,
 )
 BRIEF = {
     "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
@@ -143,7 +145,8 @@ def test_each_paid_call_was_made_exactly_once(completed):
                                              "minimax/speech-2.8-hd")  # fmt: skip
     shots = sum(len(shot_durations(VEO, scene.duration_s)) for scene in script.scenes)  # two for a scene over 8 s
     creates = completed["replicate"]["creates"]
-    assert {k: v for k, v in creates.items() if k != SPEECH} == {SCRIPT_MODEL: 1, VEO: shots, MUSIC: 1}
+    images = keyframe_images(script)  # the hero and each distinct boundary frame, once
+    assert {k: v for k, v in creates.items() if k != SPEECH} == {SCRIPT_MODEL: 1, IMAGE: images, VEO: shots, MUSIC: 1}
     # Every line is spoken; a line off the calm pace (140-160 wpm) is re-spoken once at a corrected speed.
     spoken = [speakable(segment.text) for segment in script.narration]
     texts = completed["replicate"]["texts"]
@@ -242,12 +245,13 @@ def test_a_storm_of_429s_on_create_is_ridden_out(provider_stack, fakes):
     assert fakes.replicate.stats()["throttled"] == 4
 
 
-def test_a_content_policy_refusal_fails_the_job_at_clips_in_plain_words(provider_stack, fakes):
-    fakes.replicate.configure(sensitive_words=["kitchen"])  # the fake script's scenes all happen in a kitchen
+def test_a_content_policy_refusal_fails_the_job_at_keyframes_in_plain_words_before_any_video(provider_stack, fakes):
+    # The fake script's scenes all happen in a kitchen; the image model is the first to see a scene's picture.
+    fakes.replicate.configure(sensitive_words=["kitchen"])
     with provider_stack.client() as client:
         job = wait_until_ended(client, submit(client), timeout_s=120)
     assert job["status"] == "failed"
-    assert job["error"]["stage"] == "clips"
+    assert job["error"]["stage"] == "keyframes"
     assert "content policy" in job["error"]["reason"]
     assert "rephrase the brief" in job["error"]["reason"]
-    assert fakes.veo_creates() == 1
+    assert fakes.veo_creates() == 0
