@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.keyframe_plan import plan_keyframes
 from shared.providers.catalogue import Model, Usage
 from shared.providers.shots import shot_durations
 from shared.script import Script
@@ -56,15 +57,12 @@ class Quote(BaseModel):
 
 
 def keyframe_images(script: Script, continuity: str = "keyframes") -> int:
-    """The hero, then a frame per scene boundary (N+1), or in chain mode the opening frame alone.
+    """The images the keyframes stage makes for `script`: the hero and each distinct shot of its plan.
 
-    Keyframes are content-addressed: scenes that open on the same picture (prompt and setting) share one image,
-    so it is made and paid for once.
+    Keyframes are content-addressed, so two identical shots are one image, made and paid for once.
     """
-    if continuity != "keyframes":
-        return HERO_IMAGES + 1
-    openings = {(scene.visual_prompt, scene.setting) for scene in script.scenes}
-    return HERO_IMAGES + len(openings) + 1  # and the frame that closes the ad
+    plan = plan_keyframes(script, brief="", continuity="chain" if continuity == "chain" else "keyframes")
+    return HERO_IMAGES + len(set(plan.boundaries))
 
 
 def spoken_characters(script: Script) -> int:

@@ -12,10 +12,10 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from services.keyframes.plan import plan_keyframes
 from shared.assets import fetch_ready_asset
 from shared.config import Settings
 from shared.events import Event, KeyframesCompletedPayload
+from shared.keyframe_plan import plan_keyframes
 from shared.providers.base import KeyframeMaker, KeyframeShot
 from shared.request import Continuity
 from shared.stage import Handler, StageContext, StageResult

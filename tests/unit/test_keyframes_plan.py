@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.keyframes.plan import plan_keyframes
 from shared.animatic.setting import Scenery, mentions_product, read_scenery
+from shared.keyframe_plan import plan_keyframes
 from shared.script import Scene, Script
 
 

@@ -106,7 +106,9 @@ def test_keyframes_are_priced_per_image_when_a_keyframes_model_is_configured() -
     assert keyframe_images(AD_30S, "chain") == 2  # the hero and scene 0's opening
     same_picture = AD_30S.model_copy(update={"scenes": [s.model_copy(update={"visual_prompt": "a calm park"})
                                                          for s in AD_30S.scenes]})  # fmt: skip
-    assert keyframe_images(same_picture) == 1 + 1 + 1  # one opening image serves every scene: made once
+    # One picture for every scene is drawn twice (neighbouring scenes see the place from either side, as the
+    # keyframes stage plans them), each made once; then the closing frame.
+    assert keyframe_images(same_picture) == 1 + 2 + 1
     assert next(line for line in chained.stages if line.stage == "keyframes").units == 2
     assert quote.total_usd == pytest.approx(without.total_usd + 7 * 0.039)
 
