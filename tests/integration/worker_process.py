@@ -14,7 +14,6 @@ from pathlib import Path
 
 from shared.config import Settings
 from shared.events import (
-    ClipsCompletedPayload,
     Event,
     MusicCompletedPayload,
     NarrationCompletedPayload,
@@ -31,7 +30,6 @@ RESULTS: dict[str, StageResult] = {
     "narration": StageResult(
         "narration.completed", NarrationCompletedPayload(audio_key="n.mp3", timings_key="t.json", duration_s=30)
     ),
-    "clips": StageResult("clips.completed", ClipsCompletedPayload(clip_keys=["c.mp4"], duration_s=30)),
     "music": StageResult("music.completed", MusicCompletedPayload(audio_key="m.mp3", duration_s=30)),
 }
 
