@@ -154,6 +154,18 @@ def coloured_box(
     )
 
 
+def changed_region(a: Rgb, b: Rgb, *, threshold: float = 24.0) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The rows and columns (fractions of the frame) where two frames of the same footage differ: an overlay one
+    of them draws in another colour. The drawn scenery may share the brand's colours, so colour alone cannot tell
+    a plate from the set behind it; the same frame composed without the brand can."""
+    height, width = a.shape[:2]
+    changed = np.abs(a.astype(np.float64) - b.astype(np.float64)).max(axis=2) > threshold
+    ys, xs = np.nonzero(changed)
+    if ys.size == 0:
+        return (0.0, 0.0), (0.0, 0.0)
+    return (ys.min() / height, (ys.max() + 1) / height), (xs.min() / width, (xs.max() + 1) / width)
+
+
 def colour_distance(a: tuple[float, float, float], colour: str) -> float:
     target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], np.float64)
     return float(np.linalg.norm(np.array(a) - target))

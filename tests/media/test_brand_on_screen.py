@@ -21,7 +21,15 @@ from shared.brand_kit import BrandKit
 from shared.compliance import ComplianceReport
 from shared.request import AdRequest
 from tests.brand_assets import BRAND_FONT, LOGO_SVG
-from tests.brand_probe import colour_distance, coloured_box, find_logo, ink_mask, reference_ink, shape_similarity
+from tests.brand_probe import (
+    changed_region,
+    colour_distance,
+    coloured_box,
+    find_logo,
+    ink_mask,
+    reference_ink,
+    shape_similarity,
+)
 from tests.statement_ad import SETTINGS, RenderedAd, render_pharma_ad
 from tests.statement_probe import frame_rgb
 
@@ -124,7 +132,10 @@ def test_the_corner_bug_shows_top_right_before_the_statement_and_not_during_it(a
 
 
 def test_the_statement_plate_is_in_the_brand_colour(ads: Ads) -> None:
-    plate = coloured_box(ads.frame(ads.branded.composition, ads.statement_at_s), PLATE, (0.5, 1.0))
+    branded, plain = ads.frame(ads.branded.composition, ads.statement_at_s), ads.frame(ads.plain, ads.statement_at_s)
+    rows, columns = changed_region(branded, plain)
+    assert rows[0] >= 0.5, "the plate sits in the lower half"
+    plate = coloured_box(branded, PLATE, rows, columns=columns)
     assert plate is not None
     print(f"\nplate {plate.box}: median {tuple(round(c) for c in plate.colour)}, fill {plate.fill:.2f}")
     assert plate.fill >= 0.9
@@ -146,7 +157,9 @@ def test_the_title_box_is_in_the_second_brand_colour(ads: Ads) -> None:
 
 
 def test_the_colour_measure_fails_plates_and_titles_without_the_brand(ads: Ads) -> None:
-    plate = coloured_box(ads.frame(ads.plain, ads.statement_at_s), PLATE, (0.5, 1.0))
+    branded, plain = ads.frame(ads.branded.composition, ads.statement_at_s), ads.frame(ads.plain, ads.statement_at_s)
+    rows, columns = changed_region(branded, plain)
+    plate = coloured_box(plain, PLATE, rows, columns=columns)
     title = coloured_box(ads.frame(ads.plain, ads.title_at_s), TITLE, TITLE_ROWS)
     assert plate is None or plate.fill < 0.9
     assert title is None or title.fill < 0.9
