@@ -30,7 +30,6 @@ from shared.events import (
     JobAwaitingApprovalPayload,
     JobCompletedPayload,
     PoisonMessage,
-    make_event,
     parse_event,
 )
 from shared.job import Job
@@ -167,15 +166,7 @@ class Delivery:
     async def _record(
         self, job: Job, result: StageResult, log: Any, *, elapsed_s: float, unit: int | None = None
     ) -> None:
-        event = make_event(
-            result.event_type,
-            job_id=job.job_id,
-            user_id=job.user_id,
-            payload=result.payload,
-            correlation_id=job.correlation_id,
-            generation=job.generation,
-            version=job.version,
-        )
+        event = job.event(result.event_type, result.payload)
         if unit is not None:
             recorded = await self.conn.ledger.units.complete(
                 job.job_id,
@@ -221,17 +212,7 @@ class Delivery:
         expires = datetime.fromtimestamp(
             (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
         )
-        await self.conn.bus.publish(
-            make_event(
-                AWAITING_APPROVAL_EVENT,
-                job_id=job.job_id,
-                user_id=job.user_id,
-                payload=JobAwaitingApprovalPayload(expires_at=expires),
-                correlation_id=job.correlation_id,
-                generation=job.generation,
-                version=job.version,
-            )
-        )
+        await self.conn.bus.publish(job.event(AWAITING_APPROVAL_EVENT, JobAwaitingApprovalPayload(expires_at=expires)))
         log.info("job.awaiting_approval", expires_at=expires.isoformat())
 
     async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
@@ -258,17 +239,7 @@ class Delivery:
         log.warning("stage.failed", reason=reason)
         METRICS.stage_failed(self.stage.name)
         if await self.conn.ledger.fail_job(job, stage_name=self.stage.name, reason=reason):
-            await self.conn.bus.publish(
-                make_event(
-                    "job.failed",
-                    job_id=job.job_id,
-                    user_id=job.user_id,
-                    payload={"stage": self.stage.name, "reason": reason},
-                    correlation_id=job.correlation_id,
-                    generation=job.generation,
-                    version=job.version,
-                )
-            )
+            await self.conn.bus.publish(job.event("job.failed", {"stage": self.stage.name, "reason": reason}))
             await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired
 
     async def _retry_or_give_up(

@@ -22,7 +22,7 @@ from typing import Any
 from shared.connections import Connections
 from shared.delivery import Delivery
 from shared.errors import PermanentError
-from shared.events import Event, UnitPayload, make_event, parse_event
+from shared.events import Event, UnitPayload, parse_event
 from shared.job import Job
 from shared.ledger.claims import refusal
 from shared.ledger.units import unit_refusal
@@ -141,7 +141,7 @@ class UnitsDelivery(Delivery):
         if state.sequential:
             waiting = [i for i in waiting[:1] if not after_unit or state.unit(i).status == "pending"]
         for index in waiting:
-            await self.conn.bus.publish(self._event(job, self.units.requested, {"index": index}))
+            await self.conn.bus.publish(job.event(self.units.requested, {"index": index}))
         if waiting:
             log.info("units.requested", units=waiting)
         elif not after_unit and all(state.unit(i).done for i in range(state.unit_count)):
@@ -196,7 +196,7 @@ class UnitsDelivery(Delivery):
             result = await self.logic.join(self._context(job, path, log, checkpoints={}))
         state = job.stage(self.stage.name)
         cost_usd = sum(state.unit(i).cost_usd for i in range(state.unit_count))
-        event = self._event(job, result.event_type, result.payload)
+        event = job.event(result.event_type, result.payload)
         joined = await self.conn.ledger.units.join(
             job,
             self.stage.name,
@@ -245,14 +245,3 @@ class UnitsDelivery(Delivery):
         log.info("stage.not_claimed", reason="stale")
         await self.queue.delete(message)
         return True
-
-    def _event(self, job: Job, event_type: str, payload: Any) -> Event:
-        return make_event(
-            event_type,
-            job_id=job.job_id,
-            user_id=job.user_id,
-            payload=payload,
-            correlation_id=job.correlation_id,
-            generation=job.generation,
-            version=job.version,
-        )

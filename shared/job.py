@@ -8,11 +8,11 @@ Status flows `queued → running → composing → completed | failed | cancelle
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events import Event, parse_event
+from shared.events import Event, make_event, parse_event
 from shared.quote import Quote
 from shared.request import AdRequest
 from shared.topology import JOB_STAGES
@@ -137,6 +137,18 @@ class Job(BaseModel):
 
     def stage(self, name: str) -> StageState:
         return self.stages.get(name, StageState())
+
+    def event(self, event_type: str, payload: BaseModel | dict[str, Any] | None = None) -> Event:
+        """An event of this job's current generation and version (the ones its consumers check)."""
+        return make_event(
+            event_type,
+            job_id=self.job_id,
+            user_id=self.user_id,
+            payload=payload,
+            correlation_id=self.correlation_id,
+            generation=self.generation,
+            version=self.version,
+        )
 
     def completion_event(self, stage_name: str) -> Event | None:
         raw = self.stage(stage_name).event

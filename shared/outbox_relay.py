@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from shared.bus import Bus
-from shared.events import Event, make_event
+from shared.events import Event
 from shared.job import Job
 from shared.ledger import Ledger
 from shared.ledger.outbox import APPROVED, AWAITING, EDITED
@@ -30,20 +30,9 @@ _REDO_EVENTS = tuple(event for s in PRE_GATE_STAGES for event in s.consumes if e
 OWED: dict[str, tuple[str, ...]] = {APPROVED: RELEASE_EVENTS, EDITED: _REDO_EVENTS}
 
 
-def submitted_event(job: Job) -> Event:
-    return make_event(
-        "job.submitted",
-        job_id=job.job_id,
-        user_id=job.user_id,
-        correlation_id=job.correlation_id,
-        generation=job.generation,
-        version=job.version,
-    )
-
-
 async def publish_submitted(ledger: Ledger, bus: Bus, job: Job) -> None:
     """Publishes the job's submit event and clears its outbox mark (the one way both happen)."""
-    await bus.publish(submitted_event(job))
+    await bus.publish(job.event("job.submitted"))
     await ledger.outbox.mark_published(job.job_id)
 
 
@@ -86,16 +75,7 @@ async def expire_unapproved(ledger: Ledger, bus: Bus, *, expiry_s: float) -> int
         if job.terminal:  # cancelled while it waited: it no longer waits
             await ledger.outbox.mark_published(job.job_id, AWAITING)
         elif await ledger.gate.expire(job, older_than=cutoff):
-            await bus.publish(
-                make_event(
-                    "job.cancelled",
-                    job_id=job.job_id,
-                    user_id=job.user_id,
-                    correlation_id=job.correlation_id,
-                    generation=job.generation,
-                    version=job.version,
-                )
-            )
+            await bus.publish(job.event("job.cancelled"))
             structlog.get_logger().info("review.expired", job_id=job.job_id, waited_s=round(time.time() - cutoff))
             expired += 1
     return expired

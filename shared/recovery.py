@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from shared.asset_tags import mark_retried_assets
 from shared.bus import Bus
-from shared.events import Event, make_event
+from shared.events import Event
 from shared.job import Job
 from shared.ledger import Ledger
 from shared.storage import Storage
@@ -40,14 +40,7 @@ def restart_events(job: Job, *, except_stage: str | None = None) -> list[Event]:
         if job.stage(stage.name).done or (stage.name == except_stage and stage.units is None):
             continue
         if "job.submitted" in stage.consumes:
-            submitted = make_event(
-                "job.submitted",
-                job_id=job.job_id,
-                user_id=job.user_id,
-                correlation_id=job.correlation_id or job.job_id,
-                generation=job.generation,
-                version=job.version,
-            )
+            submitted = job.event("job.submitted")
             events.setdefault(submitted.event_id, submitted)
         for event in _upstream_events(job, stage):
             events.setdefault(event.event_id, event)

@@ -17,7 +17,6 @@ from services.gateway.schemas import JobPage, JobView
 from services.gateway.views import job_summary, job_view
 from shared.config import Settings
 from shared.connections import Connections
-from shared.events import make_event
 from shared.job import Job
 from shared.ledger import TooManyActiveJobs
 from shared.recovery import resume_failed_job
@@ -78,16 +77,7 @@ async def cancel_job(
     job = await owned_job(conn, user_id, job_id)
     if job.terminal or not await conn.ledger.cancel_job(job):
         raise ClientException(status_code=409, detail=f"the job has already ended ({job.status})")
-    await conn.bus.publish(
-        make_event(
-            "job.cancelled",
-            job_id=job.job_id,
-            user_id=job.user_id,
-            correlation_id=job.correlation_id,
-            generation=job.generation,
-            version=job.version,
-        )
-    )
+    await conn.bus.publish(job.event("job.cancelled"))
     return await job_view(await owned_job(conn, user_id, job_id), conn.storage, presign_ttl_s=settings.presign_ttl_s)
 
 

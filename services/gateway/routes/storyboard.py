@@ -23,7 +23,7 @@ from services.gateway.storyboard_view import editable, stored_script, storyboard
 from services.gateway.views import job_view
 from shared.config import Settings
 from shared.connections import Connections
-from shared.events import ScriptCompletedPayload, make_event
+from shared.events import ScriptCompletedPayload
 from shared.job import Job
 from shared.ledger.outbox import APPROVED, EDITED
 from shared.outbox_relay import publish_owed
@@ -81,19 +81,14 @@ async def edit_storyboard(
     body = edited.script.model_dump_json(indent=2).encode()
     key = asset_key(job.user_id, job.job_id, "script", f"script-{hashlib.sha256(body).hexdigest()[:16]}.json")
     await conn.storage.upload_bytes(body, key)
-    event = make_event(
+    event = job.event(
         "script.completed",
-        job_id=job.job_id,
-        user_id=job.user_id,
-        payload=ScriptCompletedPayload(
+        ScriptCompletedPayload(
             script_key=key,
             duration_s=edited.script.duration_s,
             scene_count=len(edited.script.scenes),
             needs_narration=edited.script.needs_narration,
         ),
-        correlation_id=job.correlation_id,
-        generation=job.generation,
-        version=job.version,
     )
     # A changed picture: the stages before the gate that made pictures from the old one redo (their checkpoints
     # are keyed by content, so only what the edit touched is paid for again).
