@@ -60,3 +60,14 @@ def too_many_active_jobs(settings: Settings) -> TooManyActiveJobsError:
 def error_spec(description: str) -> ResponseSpec:
     """An OpenAPI response entry for an error this API writes (no generated examples: they do not serialise)."""
     return ResponseSpec(ErrorBody, description=description, generate_examples=False)
+
+
+# The response entries the routes share, so a status means the same thing on every route that can return it.
+JOB_NOT_FOUND = {404: error_spec("No such job for this user")}
+JOB_CONFLICT = {409: error_spec("The job is not in a state that allows this")}
+TOO_MANY_JOBS = {429: error_spec("Too many active jobs")}
+JSON_BODY = {
+    400: error_spec("Malformed or over-deep JSON"),
+    413: error_spec("Body too large"),
+    415: error_spec("Not application/json"),
+}

@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody
 
 from services.gateway.asset_inspection import inspect_asset
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec
+from services.gateway.errors import JSON_BODY, error_spec
 from services.gateway.schemas import AssetCreate, AssetCreated, AssetUploadForm, AssetView
 from shared.assets import ASSET_ID, upload_key
 from shared.config import Settings
@@ -44,8 +44,7 @@ async def owned_asset(conn: Connections, user_id: str, asset_id: str) -> AssetRe
     status_code=201,
     before_request=require_json_body,
     summary="Start an upload (product photo, logo or font)",
-    responses={400: error_spec("Malformed JSON"), 415: error_spec("Not application/json"),
-               422: error_spec("Invalid field(s)")},
+    responses={**JSON_BODY, 422: error_spec("Invalid field(s)")},
 )  # fmt: skip
 async def create_asset(
     data: JSONBody[AssetCreate],

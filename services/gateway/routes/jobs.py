@@ -12,7 +12,12 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 
-from services.gateway.errors import error_spec, too_many_active_jobs
+from services.gateway.errors import (
+    JOB_CONFLICT,
+    JOB_NOT_FOUND,
+    TOO_MANY_JOBS,
+    too_many_active_jobs,
+)
 from services.gateway.schemas import JobPage, JobView
 from services.gateway.views import job_summary, job_view
 from shared.config import Settings
@@ -20,9 +25,6 @@ from shared.connections import Connections
 from shared.job import Job
 from shared.ledger import TooManyActiveJobs
 from shared.recovery import resume_failed_job
-
-_NOT_FOUND = {404: error_spec("No such job for this user")}
-_CONFLICT = {409: error_spec("The job is not in a state that allows this")}
 
 
 async def owned_job(conn: Connections, user_id: str, job_id: str) -> Job:
@@ -43,7 +45,7 @@ def _check_cursor(cursor: str, user_id: str) -> None:
         raise ClientException(detail="cursor is not valid")
 
 
-@get("/jobs/{job_id:str}", summary="A job's status", responses=_NOT_FOUND)
+@get("/jobs/{job_id:str}", summary="A job's status", responses=JOB_NOT_FOUND)
 async def get_job(
     job_id: FromPath[str],
     user_id: NamedDependency[str],
@@ -67,7 +69,7 @@ async def list_jobs(
     return JobPage(jobs=[job_summary(job) for job in jobs], next_cursor=next_cursor)
 
 
-@post("/jobs/{job_id:str}/cancel", status_code=200, summary="Cancel a job", responses={**_NOT_FOUND, **_CONFLICT})
+@post("/jobs/{job_id:str}/cancel", status_code=200, summary="Cancel a job", responses={**JOB_NOT_FOUND, **JOB_CONFLICT})
 async def cancel_job(
     job_id: FromPath[str],
     user_id: NamedDependency[str],
@@ -85,7 +87,7 @@ async def cancel_job(
     "/jobs/{job_id:str}/retry",
     status_code=202,
     summary="Retry a failed job from its failed stage(s)",
-    responses={**_NOT_FOUND, **_CONFLICT, 429: error_spec("Too many active jobs")},
+    responses={**JOB_NOT_FOUND, **JOB_CONFLICT, **TOO_MANY_JOBS},
 )
 async def retry_job(
     job_id: FromPath[str],

@@ -21,9 +21,9 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from pydantic import BaseModel
 
 from services.gateway.auth import authenticate, bearer_token
-from services.gateway.errors import error_spec
+from services.gateway.errors import JOB_NOT_FOUND, error_spec
 from services.gateway.progress_hub import ProgressHub, TooManyStreams
-from services.gateway.routes.jobs import _NOT_FOUND, owned_job
+from services.gateway.routes.jobs import owned_job
 from services.gateway.schemas import JobProgress
 from services.gateway.stream_tokens import StreamTokens
 from services.gateway.views import stage_views
@@ -103,7 +103,7 @@ async def _stream_user(request: Request[Any, Any, Any], job_id: str, token: str 
     "/jobs/{job_id:str}/stream-token",
     status_code=201,
     summary="A short-lived token for this job's progress stream (so the API key never goes in a URL)",
-    responses=_NOT_FOUND,
+    responses=JOB_NOT_FOUND,
 )
 async def stream_token(
     request: Request[Any, Any, Any],
@@ -119,7 +119,7 @@ async def stream_token(
 @get(
     "/jobs/{job_id:str}/events",
     summary="Live progress (server-sent events); authenticate with ?token= from stream-token, or a key header",
-    responses={**_NOT_FOUND, 429: error_spec("Too many progress streams for this user")},
+    responses={**JOB_NOT_FOUND, 429: error_spec("Too many progress streams for this user")},
 )
 async def job_events(
     request: Request[Any, Any, Any],

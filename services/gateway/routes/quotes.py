@@ -9,7 +9,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import JSONBody
 
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec
+from services.gateway.errors import JSON_BODY, error_spec
 from services.gateway.pricing import quote_for
 from services.gateway.schemas import GenerateRequest, QuoteResponse
 from shared.config import Settings
@@ -28,7 +28,7 @@ class ScriptWriterFailed(HTTPException):
     before_request=require_json_body,
     summary="Quote a brief: the planned script and its price per stage and per scene",
     responses={
-        400: error_spec("Malformed or over-deep JSON"),
+        **JSON_BODY,
         422: error_spec("Invalid field(s)"),
         502: error_spec("The script writer gave no usable script"),
     },

@@ -21,7 +21,13 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec, too_many_active_jobs
+from services.gateway.errors import (
+    JOB_NOT_FOUND,
+    JSON_BODY,
+    TOO_MANY_JOBS,
+    error_spec,
+    too_many_active_jobs,
+)
 from services.gateway.routes.jobs import owned_job
 from services.gateway.schemas import RevisionRequest, RevisionResponse
 from shared.config import Settings
@@ -101,10 +107,11 @@ def _response(job: Job, version: int) -> RevisionResponse:
     before_request=require_json_body,
     summary="Revise a finished job: its next version redoes only what the diff changes",
     responses={
-        404: error_spec("No such job for this user"),
+        **JSON_BODY,
+        **JOB_NOT_FOUND,
+        **TOO_MANY_JOBS,
         409: error_spec("The job cannot be revised now, or the Idempotency-Key was used with another body"),
         422: error_spec("Invalid field(s) of the diff"),
-        429: error_spec("Too many active jobs"),
     },
 )
 async def revise_job(

@@ -16,7 +16,7 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec
+from services.gateway.errors import JOB_CONFLICT, JOB_NOT_FOUND, JSON_BODY, error_spec
 from services.gateway.routes.jobs import owned_job
 from services.gateway.schemas import JobView, StoryboardEdit, StoryboardView
 from services.gateway.storyboard_view import editable, stored_script, storyboard_view
@@ -32,9 +32,6 @@ from shared.storage import asset_key
 from shared.storyboard_edits import EditRejected, apply_edits
 from shared.topology import PRE_GATE_STAGES
 
-_NOT_FOUND = {404: error_spec("No such job for this user")}
-_CONFLICT = {409: error_spec("The job is not in a state that allows this")}
-
 
 async def _script_of(job: Job, conn: Connections) -> Script:
     script = await stored_script(job, conn.storage)
@@ -43,7 +40,7 @@ async def _script_of(job: Job, conn: Connections) -> Script:
     return script
 
 
-@get("/jobs/{job_id:str}/storyboard", summary="A job's storyboard", responses={**_NOT_FOUND, **_CONFLICT})
+@get("/jobs/{job_id:str}/storyboard", summary="A job's storyboard", responses={**JOB_NOT_FOUND, **JOB_CONFLICT})
 async def get_storyboard(
     job_id: FromPath[str],
     user_id: NamedDependency[str],
@@ -59,7 +56,12 @@ async def get_storyboard(
     status_code=200,
     before_request=require_json_body,
     summary="Edit a storyboard awaiting approval",
-    responses={**_NOT_FOUND, **_CONFLICT, 422: error_spec("An edit the script rules refuse, naming the field")},
+    responses={
+        **JSON_BODY,
+        **JOB_NOT_FOUND,
+        **JOB_CONFLICT,
+        422: error_spec("An edit the script rules refuse, naming the field"),
+    },
 )
 async def edit_storyboard(
     job_id: FromPath[str],
@@ -109,7 +111,7 @@ async def edit_storyboard(
     "/jobs/{job_id:str}/approve",
     status_code=202,
     summary="Approve a storyboard: the paid stages start",
-    responses={**_NOT_FOUND, **_CONFLICT},
+    responses={**JOB_NOT_FOUND, **JOB_CONFLICT},
 )
 async def approve_storyboard(
     job_id: FromPath[str],

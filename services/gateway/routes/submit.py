@@ -12,7 +12,12 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.params import HeaderParameter, JSONBody
 
 from services.gateway.body import require_json_body
-from services.gateway.errors import error_spec, too_many_active_jobs
+from services.gateway.errors import (
+    JSON_BODY,
+    TOO_MANY_JOBS,
+    error_spec,
+    too_many_active_jobs,
+)
 from services.gateway.pricing import estimate_for
 from services.gateway.request_assets import refuse_unready_assets
 from services.gateway.schemas import GenerateRequest, SubmitResponse, request_hash
@@ -46,12 +51,10 @@ async def _refuse_unsafe_webhook(url: str, settings: Settings) -> None:
     before_request=require_json_body,
     summary="Submit a brief",
     responses={
-        400: error_spec("Malformed or over-deep JSON"),
+        **JSON_BODY,
+        **TOO_MANY_JOBS,
         409: error_spec("Idempotency-Key reused with a different body"),
-        413: error_spec("Body too large"),
-        415: error_spec("Not application/json"),
         422: error_spec("Invalid field(s)"),
-        429: error_spec("Too many active jobs"),
     },
 )
 async def generate(
