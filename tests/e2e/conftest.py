@@ -6,13 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.harness.stack import RunningStack, start_stack
+from tests.harness.stack import RunningStack, running_stack
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    running = start_stack(tmp_path_factory.mktemp("stack"))
-    try:
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
         yield running
-    finally:
-        running.stop()

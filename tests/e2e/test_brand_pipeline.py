@@ -14,6 +14,7 @@ import pytest
 from shared.script import NarrationTrack, Script
 from tests.brand_assets import BRAND_FONT, LOGO_SVG, photo_pixels, png_bytes
 from tests.brand_probe import colour_distance, coloured_box, find_logo, ink_mask, reference_ink, shape_similarity
+from tests.e2e.briefs import CLARITEX
 from tests.harness.stack import RunningStack, wait_until_ended
 from tests.statement_probe import frame_rgb
 
@@ -21,18 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PLATE, TITLE = "#0B3D91", "#F4B400"
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 SIZE = (1280, 720)
-BRIEF = {
-    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
-    "ad_type": "pharmaceutical",
-    "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness and dry mouth.",
-    "prescribing_info_url": "https://claritex.example/pi",
-    "phone": "1-800-555-0199",
-    "duration_s": 26,
-    "aspect_ratio": "16:9",
-    "resolution": "720p",
-    "loudness_lufs": -24,
-}
+BRIEF = {**CLARITEX, "loudness_lufs": -24}
 
 
 def _upload(client: httpx.Client, kind: str, content_type: str, data: bytes) -> str:

@@ -17,24 +17,14 @@ import httpx
 import pytest
 
 from shared.script import NarrationTrack, Script
+from tests.e2e.briefs import CLARITEX
 from tests.harness.observe import ledger_job
 from tests.harness.stack import RunningStack, wait_until_ended
 from tests.media_probe import band, gray_frame, integrated_loudness_lufs, mean_abs_diff, probe, streams
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PHARMA = {
-    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
-    "ad_type": "pharmaceutical",
-    "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
-    "prescribing_info_url": "https://claritex.example/pi",
-    "phone": "1-800-555-0199",
-    "duration_s": 26,
-    "aspect_ratio": "16:9",
-    "resolution": "720p",
-    "loudness_lufs": -24,
-}
+PHARMA = {**CLARITEX, "loudness_lufs": -24}
 GENERAL = {
     "brief": "Vertical spot for Brightbrew cold brew coffee: an energetic city morning, cyclists and rooftops.",
     "ad_type": "general",

@@ -23,10 +23,11 @@ from shared.quote import keyframe_images
 from shared.script import Script
 from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET, JOBS_TABLE
+from tests.e2e.briefs import CLARITEX
 from tests.harness.fakes import FakeProviders, running_fakes
 from tests.harness.observe import held_stages, lease_of, service_pids
 from tests.harness.processes import wait_for
-from tests.harness.stack import RunningStack, start_stack, wait_until_ended
+from tests.harness.stack import RunningStack, running_stack, wait_until_ended
 from tests.media_probe import probe, streams
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -39,17 +40,7 @@ VEO, SCRIPT_MODEL, MUSIC, SPEECH, IMAGE = (
     DEFAULTS.narration_model,
     DEFAULTS.image_model,
 )
-BRIEF = {
-    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
-    "ad_type": "pharmaceutical",
-    "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness and dry mouth.",  # a statement that fits 24 s at a calm pace
-    "prescribing_info_url": "https://claritex.example/pi",
-    "phone": "1-800-555-0199",
-    "duration_s": 26,
-    "aspect_ratio": "16:9",
-    "resolution": "720p",
-}
+BRIEF = CLARITEX
 # The runtime's lease and heartbeat shortened so a dead worker's clip is picked up in seconds, not minutes.
 RUNTIME_ENV = {"PHARMAGEN_LEASE_S": "4", "PHARMAGEN_HEARTBEAT_EVERY_S": "1", "PHARMAGEN_PROVIDER_POLL_S": "0.25"}
 
@@ -62,11 +53,8 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeProviders]:
 
 @pytest.fixture(scope="module")
 def provider_stack(fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    running = start_stack(tmp_path_factory.mktemp("provider-stack"), env={**fakes.env(), **RUNTIME_ENV})
-    try:
+    with running_stack(tmp_path_factory.mktemp("provider-stack"), env={**fakes.env(), **RUNTIME_ENV}) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -23,11 +23,12 @@ from shared.providers.shots import shot_durations
 from shared.script import Script
 from shared.statement import speakable
 from shared.topology import ASSETS_BUCKET
+from tests.e2e.briefs import CLARITEX
 from tests.harness.fakes import FakeProviders, running_fakes
 from tests.harness.gateway import running_gateway
 from tests.harness.observe import Probe, ledger_job
 from tests.harness.processes import wait_for
-from tests.harness.stack import RunningStack, start_stack, wait_until_ended
+from tests.harness.stack import RunningStack, running_stack, wait_until_ended
 from tests.statement_probe import frame_rgb, ocr_words, word_share
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -41,17 +42,7 @@ VEO, SCRIPT_MODEL, MUSIC, SPEECH, IMAGE = (
     DEFAULTS.image_model,
 )
 OTHER_KEY = "e2e-other-key-0123456789"
-PHARMA = {
-    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
-    "ad_type": "pharmaceutical",
-    "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness and dry mouth.",
-    "prescribing_info_url": "https://claritex.example/pi",
-    "phone": "1-800-555-0199",
-    "duration_s": 26,
-    "aspect_ratio": "16:9",
-    "resolution": "720p",
-}
+PHARMA = CLARITEX
 GENERAL_30S = {"brief": "A bright 30-second spot for Brewly coffee: a sunny kitchen, a first sip.", "duration_s": 30}
 ON_SCREEN = "Breathe easy today"
 LINE = "Start your morning with clear and easy breathing."
@@ -73,11 +64,8 @@ def stack(fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "PHARMAGEN_API_KEYS": f"e2e-key-0123456789:e2e-user,{OTHER_KEY}:other-user",
         "PHARMAGEN_MAX_ACTIVE_JOBS": "1",
     }
-    running = start_stack(tmp_path_factory.mktemp("review-stack"), env=env)
-    try:
+    with running_stack(tmp_path_factory.mktemp("review-stack"), env=env) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -22,26 +22,17 @@ from shared.providers.shots import shot_durations
 from shared.request import FRAME_SIZES
 from shared.script import Script
 from shared.topology import ASSETS_BUCKET
+from tests.e2e.briefs import CLARITEX
 from tests.harness.fakes import FakeProviders, running_fakes
 from tests.harness.observe import ledger_job, publish, queues_idle
 from tests.harness.processes import wait_for
-from tests.harness.stack import RunningStack, start_stack, wait_until_ended
+from tests.harness.stack import RunningStack, running_stack, wait_until_ended
 from tests.statement_probe import frame_rgb, ocr_words, word_share
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 VEO = Settings().video_model
-BRIEF = {
-    "brief": "Spot for Claritex, a once-daily allergy tablet: a calm spring morning, windows open, breathing easy.",
-    "ad_type": "pharmaceutical",
-    "brand": "Claritex",
-    "side_effects": "Claritex may cause drowsiness and dry mouth.",
-    "prescribing_info_url": "https://claritex.example/pi",
-    "phone": "1-800-555-0199",
-    "duration_s": 30,
-    "aspect_ratio": "16:9",
-    "resolution": "720p",
-}
+BRIEF = CLARITEX
 NEW_TEXT = "BREATHE EASY TODAY"
 NEW_PICTURE = "A sunlit garden at dawn, a woman stretching by an open window, soft morning light"
 RUNTIME_ENV = {"PHARMAGEN_PROVIDER_POLL_S": "0.25"}
@@ -56,11 +47,8 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeProviders]:
 
 @pytest.fixture(scope="module")
 def stack(fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    running = start_stack(tmp_path_factory.mktemp("revisions-stack"), env={**fakes.env(), **RUNTIME_ENV})
-    try:
+    with running_stack(tmp_path_factory.mktemp("revisions-stack"), env={**fakes.env(), **RUNTIME_ENV}) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def _paid(fakes: FakeProviders) -> dict[str, int]:

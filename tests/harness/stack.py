@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,16 @@ def start_stack(
     )
     stack_env = dict(line.split("=", 1) for line in (state_dir / "stack.env").read_text().splitlines() if "=" in line)
     return RunningStack(url, api_key, stack_env, state_dir, log_path, process)
+
+
+@contextmanager
+def running_stack(state_dir: Path, *, env: Mapping[str, str] | None = None) -> Iterator[RunningStack]:
+    """`start_stack` for a `with` block (or a fixture's yield): the stack is stopped however the block ends."""
+    running = start_stack(state_dir, env=env)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 def wait_until_ended(client: httpx.Client, job_id: str, timeout_s: float = 240) -> dict[str, object]:
