@@ -60,7 +60,7 @@ format: setup ## apply ruff's formatting and fixes
 	$(BIN)/ruff check --fix .
 
 test: setup $(CHECKOV_STAMP) lint ## set up, lint and run the whole test suite (unit, media, infra, integration, e2e)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q --durations=15 $(PYTEST_ARGS)
 
 test-unit: setup ## unit and media tests only
 	$(BIN)/pytest -q tests/unit tests/media $(PYTEST_ARGS)
