@@ -7,10 +7,13 @@ with the same inputs finds the image already made and pays nothing; a changed in
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Awaitable, Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 from shared.assets import fetch_ready_asset
 from shared.config import Settings
@@ -20,6 +23,21 @@ from shared.providers.base import KeyframeMaker, KeyframeShot
 from shared.request import Continuity
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key
+
+T = TypeVar("T")
+
+
+async def all_or_none(jobs: Iterable[Awaitable[T]]) -> list[T]:
+    """Runs the awaitables at once, in order of results; the first failure cancels the rest (nothing keeps
+    paying for a stage that has already failed) and is raised as itself, for the runtime to classify."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def image_digest(model: str, shot: KeyframeShot, references: list[Path]) -> str:
@@ -76,7 +94,9 @@ def build_handler(settings: Settings, maker: KeyframeMaker) -> Handler:
         ]
         images = _Images(maker, ctx, photos=photos)
         hero_key, hero = await images.make(plan.hero, "hero", None)
-        keys = [(await images.make(shot, f"kf-{k:02d}", hero))[0] for k, shot in enumerate(plan.boundaries)]
+        # Every boundary is made from the hero, none from another: at once, they take one image's time.
+        made = await all_or_none(images.make(shot, f"kf-{k:02d}", hero) for k, shot in enumerate(plan.boundaries))
+        keys = [key for key, _ in made]
         ctx.log.info("keyframes.made", provider=maker.name, count=len(keys) + 1, continuity=continuity)
         payload = KeyframesCompletedPayload(hero_key=hero_key, keyframe_keys=keys, continuity=continuity)
         return StageResult("keyframes.completed", payload, cost_usd=round(images.cost_usd, 6))

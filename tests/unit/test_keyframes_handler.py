@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +12,10 @@ import pytest
 from services.keyframes.handler import build_handler
 from shared.assets import ready_key
 from shared.config import Settings
+from shared.errors import PermanentError
 from shared.events import KeyframesCompletedPayload, ScriptCompletedPayload, dump_event, make_event
 from shared.job import Job, StageState
+from shared.keyframe_plan import plan_keyframes
 from shared.providers.base import KeyframeShot, MemoryCheckpoints, Pictured
 from shared.request import AdRequest
 from shared.script import Scene, Script
@@ -175,3 +178,57 @@ async def test_chain_mode_makes_the_hero_and_only_scene_zeros_opening(tmp_path):
     assert len(result.payload.keyframe_keys) == 1  # type: ignore[attr-defined]
     assert [shot.hero for shot, _ in maker.made] == [True, False]
     assert "forest trail" in maker.made[1][0].prompt
+
+
+@dataclass
+class SlowMaker(CountingMaker):
+    """Takes `seconds` per image like a real model, failing on the shot whose prompt holds `refuse`."""
+
+    seconds: float = 0.2
+    refuse: str | None = None
+    in_flight: int = 0
+    most_in_flight: int = 0
+    started: int = 0
+    finished: list[str] = field(default_factory=list)
+
+    async def make_keyframe(self, shot, *, product_photos, hero, out, checkpoints, checkpoint_key, cancelled):
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.started += 1
+        refused = self.refuse is not None and self.refuse in shot.prompt
+        try:  # each image started later finishes sooner, so finishing order is not the plan's order
+            await asyncio.sleep(self.seconds / 10 if refused else self.seconds * (1 - self.started / 10))
+            if self.refuse and self.refuse in shot.prompt:
+                raise PermanentError("the model refused the picture")
+            result = await super().make_keyframe(
+                shot, product_photos=product_photos, hero=hero, out=out, checkpoints=checkpoints,
+                checkpoint_key=checkpoint_key, cancelled=cancelled,
+            )  # fmt: skip
+            self.finished.append(shot.prompt)
+            return result
+        finally:
+            self.in_flight -= 1
+
+
+async def test_the_boundaries_are_made_at_once_from_the_hero_and_keep_their_order(tmp_path):
+    storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
+    maker = SlowMaker()
+
+    result = await _run(tmp_path, maker, storage, MemoryCheckpoints())
+
+    assert maker.most_in_flight == 4  # the hero alone, then the four boundaries together
+    plan = plan_keyframes(_script(), brief="An allergy relief spot", continuity="keyframes", colours=())
+    assert maker.finished[1:] != [shot.prompt for shot in plan.boundaries]  # they did finish out of order
+    keys = result.payload.keyframe_keys
+    assert [storage.objects[key].decode() for key in keys] == [shot.prompt for shot in plan.boundaries]
+
+
+async def test_a_refused_boundary_fails_the_stage_and_stops_the_others_paying(tmp_path):
+    storage = MemoryStorage(objects={SCRIPT_KEY: _script().model_dump_json().encode()})
+    maker = SlowMaker(refuse="kitchen")
+
+    with pytest.raises(PermanentError, match="refused"):
+        await _run(tmp_path, maker, storage, MemoryCheckpoints())
+
+    assert maker.in_flight == 0  # the others were cancelled, not left running
+    assert len(maker.finished) == 1  # only the hero finished: the refusal came first
