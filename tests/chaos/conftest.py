@@ -19,7 +19,12 @@ from tests.harness.stack import RunningStack, start_stack
 
 FULL = os.environ.get("CHAOS_FULL") == "1"
 USER_ID = "chaos-user"
-SCALE = {"script": 2, "narration": 2, "clips": 2, "music": 2, "composer": 2} if FULL else {"clips": 2, "composer": 2}
+# The long variants run 2 replicas of every stage; the short ones only of the stages scenes fan out to.
+SCALE = (
+    dict.fromkeys(("script", "keyframes", "narration", "clips", "music", "composer"), 2)
+    if FULL
+    else {"clips": 2, "composer": 2}
+)
 STACK_ENV = {
     "PHARMAGEN_LOG_FORMAT": "json",
     "PHARMAGEN_LEASE_S": "4",
