@@ -28,6 +28,7 @@ class AssetKindRule:
 
     formats: dict[AssetFormat, tuple[str, ...]]
     max_bytes: int
+    min_side_px: int = 0  # a raster image's shorter side, at the least (a model or the end card scales it up)
 
     @property
     def content_types(self) -> tuple[str, ...]:
@@ -37,9 +38,13 @@ class AssetKindRule:
 _FONT_TYPES = ("font/sfnt", "application/font-sfnt", "application/octet-stream")
 ASSET_RULES: dict[AssetKindName, AssetKindRule] = {
     "product_photo": AssetKindRule(
-        {"png": ("image/png",), "jpeg": ("image/jpeg",), "webp": ("image/webp",)}, max_bytes=10 * 1024 * 1024
+        {"png": ("image/png",), "jpeg": ("image/jpeg",), "webp": ("image/webp",)},
+        max_bytes=10 * 1024 * 1024,
+        min_side_px=200,
     ),
-    "logo": AssetKindRule({"png": ("image/png",), "svg": ("image/svg+xml",)}, max_bytes=2 * 1024 * 1024),
+    "logo": AssetKindRule(
+        {"png": ("image/png",), "svg": ("image/svg+xml",)}, max_bytes=2 * 1024 * 1024, min_side_px=48
+    ),
     "font": AssetKindRule(
         {"ttf": ("font/ttf", *_FONT_TYPES), "otf": ("font/otf", *_FONT_TYPES)}, max_bytes=5 * 1024 * 1024
     ),
@@ -47,6 +52,9 @@ ASSET_RULES: dict[AssetKindName, AssetKindRule] = {
 SUFFIXES: dict[AssetFormat, str] = {
     "png": ".png", "jpeg": ".jpg", "webp": ".webp", "svg": ".svg", "ttf": ".ttf", "otf": ".otf",
 }  # fmt: skip
+# A raster image's pixels, at the most: 10 MiB of PNG can hold a billion flat pixels (gigabytes decoded).
+MAX_IMAGE_PIXELS = 40_000_000
+RASTER_FORMATS: frozenset[AssetFormat] = frozenset({"png", "jpeg", "webp"})
 MAX_PRODUCT_PHOTOS = 3
 MAX_BRAND_COLOURS = 4
 

@@ -2,16 +2,22 @@
 
 Declared type and size are only claims (the presigned POST's conditions hold them on AWS, but the check never
 relies on that): the verdict comes from the bytes themselves. Photos must be PNG, JPEG or WebP; logos PNG or
-a safe SVG (`svg_safety`); fonts TrueType or OpenType with a table directory that fits the file.
+a safe SVG (`svg_safety`); fonts TrueType or OpenType with a table directory that fits the file. Raster images
+are measured from their headers before anything decodes them: not so small that a model or the end card must
+blow them up, not so many pixels that a stage decoding them would run out of memory, and intact.
 """
 
 from __future__ import annotations
 
+import io
 import struct
+import warnings
 from dataclasses import dataclass
 
+from PIL import Image
+
 from services.gateway.svg_safety import UnsafeSvg, check_svg
-from shared.assets import ASSET_RULES, AssetFormat, AssetKindName, sniff_format
+from shared.assets import ASSET_RULES, MAX_IMAGE_PIXELS, RASTER_FORMATS, AssetFormat, AssetKindName, sniff_format
 
 _FONT_TABLES_MAX = 100
 
@@ -55,6 +61,30 @@ def _font_tables_fit(data: bytes) -> bool:
     return {b"cmap", b"head", b"hhea", b"hmtx", b"maxp"} <= tags
 
 
+def _raster_verdict(kind: AssetKindName, data: bytes, found: AssetFormat) -> Verdict | None:
+    """A rejection for an image too small, with too many pixels, or damaged; else None. Opening reads the header
+    only; `verify` then checks the whole stream's integrity without decoding the pixels into memory."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # bounded below, by our own limit
+            image = Image.open(io.BytesIO(data))
+        with image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                megapixels = f"{width * height / 1e6:.0f} MP; an image may have at most {MAX_IMAGE_PIXELS / 1e6:.0f} MP"
+                return Verdict(False, f"the image is {width}×{height} px ({megapixels})", found)
+            least = ASSET_RULES[kind].min_side_px
+            if min(width, height) < least:
+                return Verdict(False, f"the image is {width}×{height} px; a {kind} must be at least {least} px on "
+                                      "its shorter side", found)  # fmt: skip
+            image.verify()
+    except Image.DecompressionBombError:
+        return Verdict(False, f"the image has far more than {MAX_IMAGE_PIXELS / 1e6:.0f} MP", found)
+    except (OSError, SyntaxError, ValueError):
+        return Verdict(False, "the image is damaged (it does not decode)", found)
+    return None
+
+
 def content_verdict(kind: AssetKindName, content_type: str, data: bytes) -> Verdict:
     """The verdict on the bytes: the right format for the kind, as declared, and sound inside."""
     rule = ASSET_RULES[kind]
@@ -70,6 +100,8 @@ def content_verdict(kind: AssetKindName, content_type: str, data: bytes) -> Verd
             check_svg(data)
         except UnsafeSvg as exc:
             return Verdict(False, str(exc), found)
+    if found in RASTER_FORMATS and (refused := _raster_verdict(kind, data, found)) is not None:
+        return refused
     if found in ("ttf", "otf") and not _font_tables_fit(data):
         return Verdict(False, "the font file is damaged (its table directory does not fit the file)", found)
     return Verdict(True, None, found)

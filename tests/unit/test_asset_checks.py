@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import pytest
 
 from services.gateway.asset_checks import content_verdict, size_verdict
 from services.gateway.svg_safety import UnsafeSvg, check_svg
 from shared.assets import sniff_format
-from tests.brand_assets import BRAND_FONT, LOGO_SVG, logo_pixels, png_bytes
+from tests.brand_assets import BRAND_FONT, LOGO_SVG, logo_pixels, photo_pixels, png_bytes
 
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 WEBP_HEAD = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
@@ -91,3 +94,53 @@ def test_internal_references_are_allowed() -> None:
                 b'<rect width="9" height="9" fill="url(#g)"/><use href="#g"/>')  # fmt: skip
 
     check_svg(LOGO_SVG.replace(b"</svg>", gradient + b"</svg>"))
+
+
+def _png_of(width: int, height: int) -> bytes:
+    return png_bytes(photo_pixels(width, height))
+
+
+def test_a_photo_of_a_usable_size_passes() -> None:
+    assert content_verdict("product_photo", "image/png", _png_of(320, 240)).ok
+
+
+def test_a_photo_too_small_to_use_is_refused_naming_its_size() -> None:
+    verdict = content_verdict("product_photo", "image/png", _png_of(160, 120))
+
+    assert not verdict.ok
+    assert verdict.reason == "the image is 160×120 px; a product_photo must be at least 200 px on its shorter side"
+
+
+def test_a_logo_has_its_own_smaller_minimum() -> None:
+    assert content_verdict("logo", "image/png", png_bytes(logo_pixels(96, 48))).ok
+    assert not content_verdict("logo", "image/png", png_bytes(logo_pixels(64, 32))).ok
+
+
+def test_a_decompression_bomb_is_refused_from_its_header_without_decoding_it() -> None:
+    """A flat 12,000 x 12,000 PNG: 144 MP in a few hundred KiB, which would take 576 MB to decode."""
+    width = height = 12_000
+    row = b"\x00" + bytes(width * 4)
+    stream = zlib.compressobj(9)
+    idat = b"".join(stream.compress(row) for _ in range(height)) + stream.flush()
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+    bomb += chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    assert len(bomb) < 10 * 1024 * 1024
+
+    verdict = content_verdict("product_photo", "image/png", bomb)
+
+    assert not verdict.ok
+    assert verdict.reason == "the image is 12000×12000 px (144 MP; an image may have at most 40 MP)"
+
+
+def test_a_damaged_image_is_refused() -> None:
+    whole = _png_of(320, 240)
+    damaged = whole[:60] + bytes(b ^ 0xFF for b in whole[60:90]) + whole[90:]  # bytes of its pixel data flipped
+
+    verdict = content_verdict("product_photo", "image/png", damaged)
+
+    assert not verdict.ok
+    assert verdict.reason == "the image is damaged (it does not decode)"
