@@ -35,6 +35,7 @@ class VersionRecord(BaseModel):
     script_key: str | None = None
     redo: Redo | None = None  # None for version 1: everything was made
     estimate: Quote | None = None  # a revision's: what its redone work was quoted at
+    review: bool = False  # a revision stopped at its storyboard for approval
     # Filled when a newer version replaces this one (the current version's are the job's own fields).
     status: str | None = None
     finished_at: float | None = None

@@ -124,6 +124,9 @@ def revise(
     music_mood: Annotated[str | None, typer.Option(help="A new music mood (re-makes the music)")] = None,
     file: Annotated[Path | None, typer.Option(help='A JSON diff: {"scenes": [{"index", ...}], "music_mood"}')] = None,
     idempotency_key: Annotated[str | None, typer.Option(help="Default: derived from the job and the diff")] = None,
+    review: Annotated[
+        bool | None, typer.Option(help="Stop at the new storyboard for approval (default: as the job was submitted)")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where the new version's MP4 goes")] = Path("out"),
     wait: Annotated[bool, typer.Option(help="Watch progress and download the new version")] = True,
     url: UrlOption = DEFAULT_URL,
@@ -136,6 +139,8 @@ def revise(
     changes = {"on_screen_text": on_screen_text, "visual_prompt": visual_prompt, "narration": narration,
                "duration_s": duration_s}  # fmt: skip
     body = _diff(file, scene, changes, music_mood)
+    if review is not None:
+        body["review"] = review
     key = idempotency_key or hashlib.sha256(json.dumps([job_id, body], sort_keys=True).encode()).hexdigest()[:32]
     with _client(url, api_key) as client:
         made = _checked(client.post(f"/jobs/{job_id}/revisions", json=body, headers={"Idempotency-Key": key}))
@@ -146,6 +151,10 @@ def revise(
             f" (estimate ${made['estimate']['total_usd']:.2f})"
         )
         if not wait:
+            return
+        if made["review"]:
+            show_storyboard(wait_for_storyboard(client, job_id, poll_s=POLL_S))
+            console.print(f"then: pharmagen storyboard approve {job_id}")
             return
         job = watch(client, job_id, poll_s=POLL_S)
         if job["status"] != "completed":

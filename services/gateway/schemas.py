@@ -118,6 +118,7 @@ class VersionView(BaseModel):
     cost_usd: float
     redo: Redo | None = None  # None for version 1: everything was made
     estimate: Quote | None = None  # a revision's quote for what it redoes (version 1's is the job's `estimate`)
+    review: bool = False  # a revision that stopped at its storyboard for approval
     outputs: JobOutputs | None = None
     compliance_url: str | None = None  # this version's full compliance report (API path)
 
@@ -129,6 +130,8 @@ class RevisionRequest(BaseModel):
 
     scenes: list[SceneEdit] = Field(default_factory=list, max_length=12)
     music_mood: str | None = Field(default=None, min_length=2, max_length=60, pattern=r"^[A-Za-z][A-Za-z ,'-]*$")
+    # Stop the new version at its storyboard for approval before paying for video; unset: as the job was submitted.
+    review: bool | None = None
 
 
 class RevisionResponse(BaseModel):
@@ -136,6 +139,7 @@ class RevisionResponse(BaseModel):
     version: int
     redo: Redo
     estimate: Quote
+    review: bool  # the version stops at its storyboard for approval
 
 
 class JobView(BaseModel):

@@ -72,6 +72,7 @@ async def version_views(job: Job, storage: Storage, ttl_s: int) -> list[VersionV
                 cost_usd=round(record.cost_usd, 6),
                 redo=record.redo,
                 estimate=record.estimate,
+                review=record.review,
                 outputs=await _presigned(record.outputs, storage, ttl_s, name=name) if finished else None,
                 compliance_url=(
                     f"{links_for(job.job_id).compliance}?version={record.version}"

@@ -6,10 +6,13 @@ keeps the ended version's record (status, outputs, cost), resets every stage to 
 carrying its checkpoints (content-addressed, so the new version pays only for what changed),
 zeroes the job's cost (a version's cost is what it paid), and marks the job's `job.submitted` as
 still to publish (the outbox), so a gateway dying before it publishes cannot strand the version.
+A reviewed version closes the job's gate again (it stops at its storyboard, as a review job does);
+any other version runs through, whatever gate its job had.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +27,18 @@ from shared.quote import Quote
 from shared.versions import Redo, VersionRecord, carried_checkpoints
 
 REVISABLE = ("completed", "failed")
-START_VERSION = Expression(
-    "SET #ver = :to_version, #status = :queued, stages = :stages, #vs = :versions, cost_usd = :zero,"
-    " outputs = :no_outputs, outbox = :pending, updated_at = :updated"
-    " REMOVE error_stage, error_reason, finished_at, video_duration_s",
-    "#status IN (:completed, :failed) AND (attribute_not_exists(#ver) OR #ver = :from_version)",
-)
+
+
+@functools.cache
+def start_version(review: bool) -> Expression:
+    """The next version's write: the gate closed for a reviewed version (`#gate`, `:closed`), else removed."""
+    closed, removed = (", #gate = :closed", "") if review else ("", ", #gate")
+    return Expression(
+        "SET #ver = :to_version, #status = :queued, stages = :stages, #vs = :versions, cost_usd = :zero,"
+        f" outputs = :no_outputs, outbox = :pending, updated_at = :updated{closed}"
+        f" REMOVE error_stage, error_reason, finished_at, video_duration_s, awaiting_since{removed}",
+        "#status IN (:completed, :failed) AND (attribute_not_exists(#ver) OR #ver = :from_version)",
+    )
 
 
 class RevisionRefused(Exception):
@@ -43,13 +52,14 @@ class Started:
 
 
 def next_versions(
-    job: Job, *, script_key: str, redo: Redo, created_at: str, estimate: Quote | None = None
+    job: Job, *, script_key: str, redo: Redo, created_at: str, estimate: Quote | None = None, review: bool = False
 ) -> dict[str, VersionRecord]:
     """The job's version records once the next version starts: the ended one closed, the new one opened."""
     (*_, ended) = job.version_records()
     opened = VersionRecord(
-        version=job.version + 1, created_at=created_at, script_key=script_key, redo=redo, estimate=estimate
-    )
+        version=job.version + 1, created_at=created_at, script_key=script_key, redo=redo, estimate=estimate,
+        review=review,
+    )  # fmt: skip
     return {**job.versions, str(job.version): ended, str(opened.version): opened}
 
 
@@ -89,17 +99,19 @@ class Revisions:
         idempotency_key: str | None = None,
         request_hash: str = "",
         max_active: int | None = None,
+        review: bool = False,
     ) -> Started:
         """Starts `job.version + 1` from `job` as read; `RevisionRefused` when the job moved or is not revisable.
 
-        The revived job takes one of the user's places like a new one (`TooManyActiveJobs` at the cap).
+        The revived job takes one of the user's places like a new one (`TooManyActiveJobs` at the cap). With
+        `review` it stops at its storyboard for approval before the paid stages after the gate.
         """
         if job.status not in REVISABLE:
             raise RevisionRefused(f"only a completed or failed job can be revised (this one is {job.status})")
         if not await self._active.take(job.user_id, cap=max_active):
             raise TooManyActiveJobs(job.user_id)
-        values = self._values(job, script_key, redo, estimate)
-        update = self._table.update_request(job.job_id, START_VERSION, {"#vs": "versions"}, values)
+        values = self._values(job, script_key, redo, estimate, review)
+        update = self._table.update_request(job.job_id, start_version(review), {"#vs": "versions"}, values)
         items: list[dict[str, Any]] = [{"Update": update}]
         if idempotency_key:
             scoped = revision_scope(job.job_id, idempotency_key)
@@ -116,8 +128,10 @@ class Revisions:
         raise RevisionRefused("the job changed since it was read (another revision started, or it is running)")
 
     @staticmethod
-    def _values(job: Job, script_key: str, redo: Redo, estimate: Quote | None) -> dict[str, Any]:
-        versions = next_versions(job, script_key=script_key, redo=redo, created_at=now_iso(), estimate=estimate)
+    def _values(job: Job, script_key: str, redo: Redo, estimate: Quote | None, review: bool) -> dict[str, Any]:
+        versions = next_versions(
+            job, script_key=script_key, redo=redo, created_at=now_iso(), estimate=estimate, review=review
+        )
         return {
             ":to_version": job.version + 1,
             ":from_version": job.version,

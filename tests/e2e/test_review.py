@@ -47,6 +47,7 @@ GENERAL_30S = {"brief": "A bright 30-second spot for Brewly coffee: a sunny kitc
 ON_SCREEN = "Breathe easy today"
 LINE = "Start your morning with clear and easy breathing."
 PICTURE = "A sunlit park bench by a lake at sunrise, slow wide shot"
+HARBOUR = "A quiet harbour at dusk, fishing boats at rest"
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +272,36 @@ def test_a_finished_job_shows_its_estimate_beside_what_it_paid(reviewed) -> None
     assert {line["stage"] for line in job["estimate"]["stages"]} >= {"script", "narration", "clips", "music"}
     assert job["cost_usd"] == pytest.approx(sum(stage["cost_usd"] for stage in job["stages"].values()), abs=1e-5)
     assert job["stages"]["clips"]["cost_usd"] > 0
+
+
+def test_a_revision_of_a_review_job_stops_at_its_new_storyboard_before_paying_for_video(
+    stack: RunningStack, reviewed: dict[str, Any], fakes: FakeProviders
+) -> None:
+    job_id = reviewed["job"]["job_id"]
+    script: Script = reviewed["script"]
+    scene = script.scenes[-1].index
+    with stack.client() as client:
+        diff = {"scenes": [{"index": scene, "visual_prompt": HARBOUR}]}
+        made = client.post(f"/api/v1/jobs/{job_id}/revisions", json=diff)
+        assert made.status_code == 202, made.text
+        assert (made.json()["version"], made.json()["review"]) == (2, True)
+        waiting = wait_status(client, job_id, "awaiting_approval")
+        time.sleep(1.0)  # had a paid stage slipped past the gate, it would have called by now
+        before_approval = paid_creates(fakes)
+        board = client.get(f"/api/v1/jobs/{job_id}/storyboard").json()
+        assert client.post(f"/api/v1/jobs/{job_id}/approve").status_code == 202
+        done = wait_until_ended(client, job_id, timeout_s=480)
+
+    assert waiting["version"] == 2
+    assert board["version"] == 2
+    assert board["scenes"][scene]["visual_prompt"] == HARBOUR
+    assert VEO not in before_approval  # the new picture is shown before any video is paid for
+    assert set(before_approval) <= {IMAGE}  # its keyframe(s), nothing else
+    assert done["status"] == "completed"
+    assert done["version"] == 2
+    redone = made.json()["redo"]["scenes"]
+    assert scene in redone
+    assert paid_creates(fakes)[VEO] == sum(len(shot_durations(VEO, script.scenes[k].duration_s)) for k in redone)
 
 
 def test_an_unapproved_job_expires_and_gives_its_place_back(stack, tmp_path: Path) -> None:

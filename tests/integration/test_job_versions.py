@@ -13,21 +13,26 @@ from shared.job import Job
 from shared.ledger import IdempotencyConflict, RevisionRefused
 from shared.ledger.usage import read_usage
 from shared.stage import StageContext, StageResult
-from shared.topology import JOB_STAGES, stage
+from shared.topology import JOB_STAGES, PRE_GATE_STAGES, stage
 from shared.versions import Redo
 from tests.harness.runtime import Harness, harness, isolated_settings
 
 pytestmark = pytest.mark.integration
 
 REDO = Redo(scenes=[1], narration_segments=[], music=False)
+PRE_GATE_NAMES = tuple(s.name for s in PRE_GATE_STAGES)
 
 
 async def _finish(h: Harness, job: Job, *, cost_per_stage: float = 0.5) -> Job:
-    """Runs the job's stages through the ledger as workers would (claim, checkpoint, record), to completion."""
+    """Runs the job's stages through the ledger as workers would (claim, checkpoint, record), to completion;
+    a reviewed job's gate is reached and approved once the stages before it are done."""
     for declared in JOB_STAGES:
+        if declared.after_approval and (await h.job(job.job_id)).gate_closed:
+            assert await h.conn.ledger.gate.reach(job.job_id, PRE_GATE_NAMES) is not None
+            assert await h.conn.ledger.gate.approve(job.job_id) is not None
         claim = await h.conn.ledger.claim_stage(
             job.job_id, declared.name, owner="w", lease_s=30, requires=declared.requires,
-            job_status=declared.job_status_while_running, version=job.version,
+            job_status=declared.job_status_while_running, version=job.version, after_approval=declared.after_approval,
         )  # fmt: skip
         assert claim.granted, claim.kind
         await h.conn.ledger.put_checkpoint(job.job_id, declared.name, owner="w", key=f"{declared.name}@abc", value="v")
@@ -181,3 +186,54 @@ async def test_a_failed_job_can_be_revised_and_its_failure_is_kept_with_its_vers
         assert [(r.version, r.status) for r in revised.version_records()] == [(1, "failed"), (2, "queued")]
         with pytest.raises(RevisionRefused):  # it runs again: no second revision until it ends
             await h.conn.ledger.revisions.start(revised, script_key="k", redo=REDO)
+
+
+async def test_a_reviewed_revision_stops_at_its_storyboard_until_approved(settings: Settings):
+    async with harness(isolated_settings(settings)) as h:
+        done = await _finish(h, await h.new_job())
+
+        await h.conn.ledger.revisions.start(done, script_key="v2/script.json", redo=REDO, review=True)
+        v2 = await h.job(done.job_id)
+        assert (v2.gate, v2.versions["2"].review) == ("closed", True)
+        for name in PRE_GATE_NAMES:  # the script and keyframes may go ahead
+            declared = stage(name)
+            claim = await h.conn.ledger.claim_stage(
+                v2.job_id, name, owner="w", lease_s=30, requires=declared.requires, version=2,
+                job_status=declared.job_status_while_running,
+            )  # fmt: skip
+            assert claim.granted, (name, claim.kind)
+            event = make_event(declared.publishes[0], job_id=v2.job_id, user_id=v2.user_id,
+                               payload=_payload(name), version=2)  # fmt: skip
+            assert await h.conn.ledger.complete_stage(
+                v2.job_id, name, owner="w", event_json=dump_event(event), cost_usd=0.1
+            )
+        clips = stage("clips")
+        held = await h.conn.ledger.claim_stage(v2.job_id, "clips", owner="w", lease_s=30, requires=clips.requires,
+                                               version=2, after_approval=True)  # fmt: skip
+        waiting = await h.conn.ledger.gate.reach(v2.job_id, PRE_GATE_NAMES)
+
+        assert held.kind == "gated"
+        assert waiting is not None
+        assert waiting.status == "awaiting_approval"
+        assert await h.conn.ledger.gate.approve(v2.job_id) is not None
+        released = await h.conn.ledger.claim_stage(v2.job_id, "clips", owner="w", lease_s=30,
+                                                   requires=clips.requires, version=2, after_approval=True)  # fmt: skip
+        assert released.granted, released.kind
+
+
+async def test_an_unreviewed_revision_of_a_reviewed_version_runs_straight_through(settings: Settings):
+    async with harness(isolated_settings(settings)) as h:
+        done = await _finish(h, await h.new_job())
+        await h.conn.ledger.revisions.start(done, script_key="v2/script.json", redo=REDO, review=True)
+        reviewed = await _finish(h, await h.job(done.job_id))
+
+        await h.conn.ledger.revisions.start(reviewed, script_key="v3/script.json", redo=REDO, review=False)
+        v3 = await h.job(done.job_id)
+
+        assert (v3.version, v3.gate, v3.awaiting_since, v3.versions["3"].review) == (3, None, None, False)
+        clips = stage("clips")
+        claim = await h.conn.ledger.claim_stage(
+            v3.job_id, "clips", owner="w", lease_s=30, requires=(), version=3,
+            job_status=clips.job_status_while_running, after_approval=True,
+        )  # fmt: skip
+        assert claim.kind != "gated"

@@ -5,7 +5,9 @@ is, so an invalid diff is a 422 naming the field), says what will be redone and 
 stores the script under the new version's prefix, then starts the version in the ledger (one transaction
 with the Idempotency-Key's marker and the outbox mark) and publishes its `job.submitted`. A completed
 job can be revised, and so can a failed one (to change what failed it, a refused prompt say), once none
-of its stages is still running; a job under way, awaiting approval or cancelled cannot (409).
+of its stages is still running; a job under way, awaiting approval or cancelled cannot (409). A review job's
+revision is reviewed too, unless the diff says `"review": false`: its new pictures are shown for approval
+before the clips are paid for again.
 """
 
 from __future__ import annotations
@@ -97,8 +99,9 @@ def _response(job: Job, version: int) -> RevisionResponse:
     record = job.versions[str(version)]
     empty = Quote(total_usd=0.0, stages=[], scenes=[])
     return RevisionResponse(
-        job_id=job.job_id, version=version, redo=record.redo or Redo(), estimate=record.estimate or empty
-    )
+        job_id=job.job_id, version=version, redo=record.redo or Redo(), estimate=record.estimate or empty,
+        review=record.review,
+    )  # fmt: skip
 
 
 @post(
@@ -144,6 +147,7 @@ async def revise_job(
         started = await conn.ledger.revisions.start(
             job, script_key=key, redo=redo, estimate=estimate, idempotency_key=idempotency_key,
             request_hash=body_hash, max_active=settings.max_active_jobs,
+            review=job.request.review if data.review is None else data.review,
         )  # fmt: skip
     except IdempotencyConflict as exc:
         raise ClientException(
