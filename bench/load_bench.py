@@ -19,7 +19,7 @@ from pathlib import Path
 from shared.topology import JOB_STAGES
 from tests.chaos.conftest import STACK_ENV, brief
 from tests.harness.fakes import start_fake_providers
-from tests.harness.observe import TERMINAL, ledger_jobs, queue_depth, submit
+from tests.harness.observe import TERMINAL, ledger_job, ledger_statuses, queue_depth, submit
 from tests.harness.stack import RunningStack, start_stack
 
 SAMPLE_EVERY_S = 1.0
@@ -64,9 +64,9 @@ def run_load(stack: RunningStack, *, jobs: int, timeout_s: float) -> LoadResult:
     pending = set(job_ids)
     finished: dict[str, dict[str, object]] = {}
     while pending and time.monotonic() < deadline:
-        for job_id, job in ledger_jobs(stack, sorted(pending)).items():
-            if job.get("status") in TERMINAL:
-                finished[job_id] = job
+        for job_id, status in ledger_statuses(stack, sorted(pending)).items():
+            if status in TERMINAL:
+                finished[job_id] = ledger_job(stack, job_id)  # the whole record once, for the report
                 pending.discard(job_id)
         time.sleep(1)
     wall_s = time.monotonic() - started
