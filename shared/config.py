@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8080
     max_active_jobs: int = Field(default=10, ge=1)
+    quotes_per_hour: int = Field(default=30, ge=1)  # quotes a language model writes (and is paid for), per user
     cors_origins: str = ""  # comma-separated; empty → no CORS
     presign_ttl_s: int = 900
     # Retired: webhooks are signed with each user's own secret (pharmagen-ops keys). A shared secret found

@@ -45,15 +45,24 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorB
 RETRY_AFTER_S = 30
 
 
-class TooManyActiveJobsError(HTTPException):
+class TooManyRequestsError(HTTPException):
     status_code = 429
 
 
-def too_many_active_jobs(settings: Settings) -> TooManyActiveJobsError:
+def too_many_active_jobs(settings: Settings) -> TooManyRequestsError:
     """The 429 for a submit or a retry past the user's cap of unfinished jobs, with a Retry-After."""
-    return TooManyActiveJobsError(
+    return TooManyRequestsError(
         detail=f"at most {settings.max_active_jobs} active jobs per user; wait for one to finish",
         headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def too_many_quotes(settings: Settings, retry_after_s: int) -> TooManyRequestsError:
+    """The 429 for a quote past the user's hourly allowance of quotes written by a language model."""
+    return TooManyRequestsError(
+        detail=f"at most {settings.quotes_per_hour} quotes written by a language model per hour; "
+        f"try again in {-(-retry_after_s // 60)} min (a submit needs no quote: its estimate is free)",
+        headers={"Retry-After": str(retry_after_s)},
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.config import Settings
-from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.providers.base import MemoryCheckpoints, ScriptWriter, never_cancelled
 from shared.providers.selection import priced_models
 from shared.quote import Quote, price_script
 from shared.request import AdRequest
@@ -28,6 +28,7 @@ class Planned:
     quote: Quote
     script: Script
     writer: str  # "local" or "replicate:<model>": who wrote the quoted script
+    script_cost_usd: float  # what writing it cost (0 for the keyless planner)
 
 
 def estimated_script_tokens(script: Script) -> float:
@@ -35,15 +36,15 @@ def estimated_script_tokens(script: Script) -> float:
     return round(len(script.model_dump_json()) / CHARS_PER_TOKEN)
 
 
-async def quote_for(request: AdRequest, settings: Settings) -> Planned:
+async def quote_for(request: AdRequest, settings: Settings, *, writer: ScriptWriter | None = None) -> Planned:
     """Plans the script as the script stage would (`ScriptRejected` when it is unusable) and prices it."""
-    writer = script_writer(settings)
+    writer = writer or script_writer(settings)
     drafted = await writer.write(request, checkpoints=MemoryCheckpoints(), cancelled=never_cancelled)
     script = validated(drafted.script, request)
     quote = price_script(
         script, priced_models(settings), script_cost_usd=drafted.cost_usd, continuity=continuity_of(request)
     )
-    return Planned(quote, script, writer.name)
+    return Planned(quote, script, writer.name, drafted.cost_usd)
 
 
 def estimate_for(request: AdRequest, settings: Settings) -> Quote:

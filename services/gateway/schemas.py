@@ -181,7 +181,9 @@ class UsagePeriod(BaseModel):
     period: str
     jobs: int = 0
     video_seconds: float = 0.0
-    cost_usd: float = 0.0
+    cost_usd: float = 0.0  # what the period's jobs cost
+    quotes: int = 0  # quotes written by a language model, and what writing them cost
+    quote_cost_usd: float = 0.0
 
 
 class UsageView(BaseModel):

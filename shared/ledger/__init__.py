@@ -5,7 +5,7 @@ expressions, declared once), `table` (conditional writes), `jobs` (new jobs and 
 `idempotency` (markers), `outbox` (announcements still to make), `active_jobs` (the per-user
 counter), `claims` (stage claims and leases), `transitions` (stage and job outcomes), `units` (a stage's units of
 work and their join), `revisions` (a job's next version), `gate` (a review job's approval gate), `usage`,
-`assets` (uploads).
+`assets` (uploads), `quote_allowance` (quotes a language model writes, per user and hour).
 `Ledger` is the one face callers use.
 """
 
@@ -21,6 +21,7 @@ from shared.ledger.gate import Gate
 from shared.ledger.idempotency import IdempotencyConflict, first_job_id, put_marker
 from shared.ledger.jobs import UserJobs, new_job, put_job
 from shared.ledger.outbox import Outbox
+from shared.ledger.quote_allowance import QuoteAllowance
 from shared.ledger.revisions import RevisionRefused, Revisions, Started
 from shared.ledger.table import JobsTable
 from shared.ledger.transitions import Transitions
@@ -58,6 +59,7 @@ class Ledger:
         self.units = Units(self._table)  # a stage's units of work (the clips stage's scenes)
         self.assets = Assets(dynamodb, table=jobs_table)
         self.revisions = Revisions(self._table, self.active)
+        self.quotes = QuoteAllowance(dynamodb, usage_table)
 
     async def create_job(
         self,

@@ -64,6 +64,7 @@ def stack(fakes: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Ite
         # Two users, and one active job each, so the expiry test can show the place coming back.
         "PHARMAGEN_API_KEYS": f"e2e-key-0123456789:e2e-user,{OTHER_KEY}:other-user",
         "PHARMAGEN_MAX_ACTIVE_JOBS": "1",
+        "PHARMAGEN_QUOTES_PER_HOUR": "2",  # so the allowance test can reach it
     }
     with running_stack(tmp_path_factory.mktemp("review-stack"), env=env) as running:
         yield running
@@ -134,6 +135,24 @@ def test_a_quote_plans_the_script_with_the_configured_writer_and_prices_it(stack
     spoken = sum(len(speakable(line)) for s in script["scenes"] for line in s["narration"])
     assert (lines["narration"]["units"], lines["narration"]["unit"]) == (spoken, "character")
     assert quote["total_usd"] == pytest.approx(sum(line["cost_usd"] for line in quote["stages"]))
+
+
+def test_quotes_a_language_model_writes_are_limited_per_user_and_hour_and_counted_in_usage(stack, fakes) -> None:
+    with httpx.Client(base_url=stack.url, headers={"Authorization": f"Bearer {OTHER_KEY}"}, timeout=60) as other:
+        answers = [other.post("/api/v1/quotes", json=GENERAL_30S) for _ in range(3)]
+        usage = other.get("/api/v1/usage").json()
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    refused = answers[2]
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert "at most 2 quotes written by a language model per hour" in refused.json()["detail"]
+    assert paid_creates(fakes) == {SCRIPT_MODEL: 2}  # the refused one never reached the model
+    month = usage["periods"][0]
+    assert month["quotes"] == 2
+    assert month["quote_cost_usd"] == pytest.approx(sum(
+        line["cost_usd"] for a in answers[:2] for line in a.json()["quote"]["stages"] if line["stage"] == "script"
+    ))  # fmt: skip
+    assert (month["jobs"], month["cost_usd"]) == (0, 0.0)  # what jobs cost stays apart
 
 
 @pytest.fixture(scope="module")

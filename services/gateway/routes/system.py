@@ -60,6 +60,8 @@ async def usage(user_id: NamedDependency[str], conn: NamedDependency[Connections
                 jobs=int(row.get("jobs", 0)),
                 video_seconds=float(row.get("video_seconds", 0.0)),
                 cost_usd=float(row.get("cost_usd", 0.0)),
+                quotes=int(row.get("quotes", 0)),
+                quote_cost_usd=float(row.get("quote_cost_usd", 0.0)),
             )
             for row in rows
         ],

@@ -72,6 +72,12 @@ resource "aws_dynamodb_table" "usage" {
     type = "S"
   }
 
+  # Only the hourly quote counters (`<user>#quotes`) carry it: the monthly usage is kept.
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
   point_in_time_recovery {
     enabled = true
   }
