@@ -479,7 +479,9 @@ def test_usage_lists_the_callers_periods(api: httpx.Client, user: str, settings:
     on_ledger(settings, lambda conn: conn.clients.dynamodb.update_item(**usage))
     body = api.get("/usage").json()
     assert body["user_id"] == user
-    assert body["periods"] == [{"period": "2026-01", "jobs": 2, "video_seconds": 60.0, "cost_usd": 1.5}]
+    assert body["periods"] == [
+        {"period": "2026-01", "jobs": 2, "video_seconds": 60.0, "cost_usd": 1.5, "quotes": 0, "quote_cost_usd": 0.0}
+    ]
 
 
 def test_the_web_page_is_served_at_the_root(gateway: RunningGateway) -> None:
