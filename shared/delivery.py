@@ -202,13 +202,17 @@ class Delivery:
         """A review job whose work before the gate is all done now awaits approval, announced to its webhook.
 
         The ledger decides (one conditional write: gate closed, every stage before it done), so of the stages
-        finishing last only one moves the job, and a stage after the gate never does.
+        finishing last only one moves the job, and a stage after the gate never does. A redelivery finding the
+        job already waiting announces it again: the attempt that moved it may have died before announcing, and
+        the event's id is the same, so a webhook receiver (deduplicating on it) sees it once either way.
         """
         if not job.gate_closed or self.stage not in PRE_GATE_STAGES:
             return
         waiting = await self.conn.ledger.gate.reach(job.job_id, tuple(s.name for s in PRE_GATE_STAGES))
         if waiting is None:
-            return
+            if job.status != "awaiting_approval":
+                return
+            waiting = job
         expires = datetime.fromtimestamp(
             (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
         )

@@ -10,12 +10,14 @@ import time
 import pytest
 
 from shared.config import Settings
-from shared.events import ScriptCompletedPayload, make_event
+from shared.delivery import Delivery
+from shared.events import Event, ScriptCompletedPayload, dump_event, make_event
 from shared.job import Job
 from shared.ledger.outbox import APPROVED
 from shared.outbox_relay import expire_unapproved, relay_once
 from shared.request import AdRequest
-from shared.topology import PRE_GATE_STAGES, RELEASE_EVENTS
+from shared.stage import StageContext, StageResult
+from shared.topology import PRE_GATE_STAGES, RELEASE_EVENTS, stage
 from tests.harness.runtime import Harness, harness, isolated_settings
 
 pytestmark = pytest.mark.integration
@@ -107,3 +109,38 @@ async def test_an_unapproved_job_expires_and_gives_its_place_back(settings: Sett
         assert any(e.job_id == job.job_id for e in cancelled if e.event_type == "job.cancelled")
         assert await ledger.active.take("u-expiry", cap=1) is True  # the place came back
         assert job.job_id not in [j.job_id for j in await ledger.outbox.waiting_since_before(time.time())]
+
+
+class NeverRuns:
+    """A keyframes handler that must not run (its stage is done): counts if it does."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def __call__(self, event: Event, ctx: StageContext) -> StageResult:
+        self.runs += 1
+        raise AssertionError("a done stage ran again")
+
+
+async def test_a_worker_that_died_before_announcing_the_gate_is_covered_by_the_redelivery(settings: Settings) -> None:
+    async with harness(isolated_settings(settings)) as h:
+        job = await review_job(h, user_id="u-announce")
+        await finish_pre_gate(h, job)
+        # The keyframes worker moved the job to its gate, then died before publishing job.awaiting_approval.
+        assert await h.conn.ledger.gate.reach(job.job_id, PRE_GATE) is not None
+        queue = await h.stage_queue("keyframes")
+        written = ScriptCompletedPayload(script_key="k", duration_s=30, scene_count=1, needs_narration=True)
+        trigger = make_event("script.completed", job_id=job.job_id, user_id=job.user_id, payload=written)
+        await queue.send(dump_event(trigger), event_type="script.completed")
+        (message,) = await queue.receive(max_messages=1, wait_s=2)
+        handler = NeverRuns()
+
+        await Delivery(stage("keyframes"), handler, h.conn, queue, owner="o").handle(message)
+
+        seen = await h.probe_events(lambda events: any(e.event_type == "job.awaiting_approval" for e in events))
+        announced = [e for e in seen if e.event_type == "job.awaiting_approval" and e.job_id == job.job_id]
+        assert len(announced) == 1
+        assert announced[0].event_id == f"{job.job_id}:job.awaiting_approval:0"  # what the first attempt would send
+        assert handler.runs == 0  # nothing paid again
+        assert (await h.job(job.job_id)).status == "awaiting_approval"
+        assert await h.depth(queue) == (0, 0)
