@@ -79,7 +79,7 @@ bench: setup ## benchmarks: ratios measured side by side (not part of the test s
 	$(BIN)/python -m bench.submit_bench
 	$(BIN)/python -m bench.compose_bench
 	$(BIN)/python -m bench.compliance_bench
-	$(BIN)/python -m bench.job_bench
+	$(BIN)/python -m bench.job_bench --clips-workers 1 3
 	$(BIN)/python -m bench.idle_rss
 	$(BIN)/python -m bench.providers_bench
 

@@ -99,9 +99,11 @@ def start_stack(
 
 
 @contextmanager
-def running_stack(state_dir: Path, *, env: Mapping[str, str] | None = None) -> Iterator[RunningStack]:
+def running_stack(
+    state_dir: Path, *, env: Mapping[str, str] | None = None, scale: Mapping[str, int] | None = None
+) -> Iterator[RunningStack]:
     """`start_stack` for a `with` block (or a fixture's yield): the stack is stopped however the block ends."""
-    running = start_stack(state_dir, env=env)
+    running = start_stack(state_dir, env=env, scale=scale)
     try:
         yield running
     finally:
