@@ -26,6 +26,11 @@ class Redo(BaseModel):
     # Why each re-made scene is in `scenes` ("visual_prompt", "duration_s", "chain after 1", "keyframe 2").
     reasons: dict[str, list[str]] = Field(default_factory=dict)
 
+    @property
+    def pays_after_gate(self) -> bool:
+        """Whether it makes anything the review gate holds back (video, speech, music), not only a new cut."""
+        return bool(self.scenes or self.narration_segments or self.music)
+
 
 class VersionRecord(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -130,7 +130,8 @@ class RevisionRequest(BaseModel):
 
     scenes: list[SceneEdit] = Field(default_factory=list, max_length=12)
     music_mood: str | None = Field(default=None, min_length=2, max_length=60, pattern=r"^[A-Za-z][A-Za-z ,'-]*$")
-    # Stop the new version at its storyboard for approval before paying for video; unset: as the job was submitted.
+    # Stop the new version at its storyboard for approval before paying again; unset: a review job's revision
+    # is reviewed when it pays for video, speech or music after the gate, and no other revision is.
     review: bool | None = None
 
 

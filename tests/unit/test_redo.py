@@ -25,6 +25,7 @@ def test_on_screen_text_alone_redoes_nothing_paid():
 
     assert (redo.scenes, redo.narration_segments, redo.music) == ([], [], False)
     assert price_redo(revised, redo, {"clips": VEO, "music": None, "narration": None}).total_usd == 0.0
+    assert not redo.pays_after_gate  # so a review job's text-only revision is not stopped for approval
 
 
 def test_a_changed_prompt_in_keyframes_mode_redoes_the_scene_and_the_one_ending_on_its_keyframe():
@@ -35,6 +36,7 @@ def test_a_changed_prompt_in_keyframes_mode_redoes_the_scene_and_the_one_ending_
     assert changed_keyframes(SCRIPT, revised) == [2]
     assert redo.scenes == [1, 2]
     assert redo.reasons == {"1": ["ends on keyframe 2"], "2": ["visual_prompt"]}
+    assert redo.pays_after_gate
 
 
 def test_a_changed_prompt_with_chained_continuity_redoes_every_scene_after_it():

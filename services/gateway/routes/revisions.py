@@ -6,8 +6,9 @@ stores the script under the new version's prefix, then starts the version in the
 with the Idempotency-Key's marker and the outbox mark) and publishes its `job.submitted`. A completed
 job can be revised, and so can a failed one (to change what failed it, a refused prompt say), once none
 of its stages is still running; a job under way, awaiting approval or cancelled cannot (409). A review job's
-revision is reviewed too, unless the diff says `"review": false`: its new pictures are shown for approval
-before the clips are paid for again.
+revision that pays for anything the gate holds back (video, speech, music) is reviewed too, so its new
+pictures are approved before they are paid for; a text-only one, which pays for nothing, goes straight
+through. The diff's `review` overrides either way.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ async def revise_job(
         started = await conn.ledger.revisions.start(
             job, script_key=key, redo=redo, estimate=estimate, idempotency_key=idempotency_key,
             request_hash=body_hash, max_active=settings.max_active_jobs,
-            review=job.request.review if data.review is None else data.review,
+            review=data.review if data.review is not None else job.request.review and redo.pays_after_gate,
         )  # fmt: skip
     except IdempotencyConflict as exc:
         raise ClientException(
