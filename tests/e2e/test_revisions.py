@@ -32,7 +32,7 @@ from tests.statement_probe import frame_rgb, ocr_words, word_share
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 VEO = Settings().video_model
-BRIEF = CLARITEX
+BRIEF = {**CLARITEX, "duration_s": 30}
 NEW_TEXT = "BREATHE EASY TODAY"
 NEW_PICTURE = "A sunlit garden at dawn, a woman stretching by an open window, soft morning light"
 RUNTIME_ENV = {"PHARMAGEN_PROVIDER_POLL_S": "0.25"}
