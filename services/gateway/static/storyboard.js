@@ -94,7 +94,20 @@ function clearCardErrors() {
   for (const node of $("scenes").querySelectorAll(".field-error")) node.remove();
 }
 
+/** Puts back what the user typed into a storyboard that was drawn again under them. */
+function restore(edits) {
+  for (const { index, ...fields } of edits) {
+    for (const [name, value] of Object.entries(fields)) {
+      const control = document.getElementById(fieldId(index, name));
+      if (control) control.value = Array.isArray(value) ? value.join("\n") : String(value);
+    }
+  }
+}
+
 export function renderStoryboard(data, job) {
+  // A refresh of the same storyboard (a late progress event) must not wipe what the user is typing.
+  const same = board && board.job_id === data.job_id && board.version === data.version;
+  const edits = same ? storyboardDiff() : [];
   board = data;
   mode = data.editable ? "review" : "revise";
   const section = $("storyboard");
@@ -110,6 +123,7 @@ export function renderStoryboard(data, job) {
   el("details", {}, el("summary", { text: "Cost breakdown" }), ...quoteTables(data.quote).filter(Boolean))] : []));
   clearCardErrors();
   $("scenes").replaceChildren(...data.scenes.map(card));
+  restore(edits);
   $("save-storyboard").hidden = mode !== "review";
   $("approve").hidden = mode !== "review";
   $("make-revision").hidden = mode !== "revise";
