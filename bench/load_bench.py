@@ -1,4 +1,4 @@
-"""Load: N tiny ads (8 s, 720p) submitted at once to the stack with 2 replicas per stage and fast fake providers.
+"""Load: N short ads (22 s, 720p) submitted at once to the stack with 2 replicas per stage and fast fake providers.
 
 Prints throughput (jobs/min), how many ended in each status (lost = not ended by the deadline),
 and the backlog curve: ApproximateNumberOfMessages of each stage queue, sampled every second.
@@ -102,7 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--timeout-s", type=float, default=3600)
+    parser.add_argument("--timeout-s", type=float, default=5400)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
         fakes = start_fake_providers(Path(state))

@@ -1,7 +1,7 @@
 """One local stack for the chaos session: real processes, fake paid providers, short leases and backoff.
 
 Short figures keep the fast subset quick: a 4 s lease with a 1 s heartbeat (so a killed
-worker's message and lease come back within seconds), 1 s base redelivery delay, 8 s 720p ads.
+worker's message and lease come back within seconds), 1 s base redelivery delay, 22 s 720p ads.
 `CHAOS_FULL=1` runs the long variants (`@pytest.mark.chaos_full`), skipped otherwise.
 """
 

@@ -78,6 +78,7 @@ def start_stack(
     timeout_s: float = 90,
 ) -> RunningStack:
     """Brings the stack up on free ports and waits until the gateway answers /health."""
+    state_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     full_env = launcher_env(state_dir, port, api_key=api_key, user_id=user_id, env=env)
     url = f"http://127.0.0.1:{port}"
