@@ -9,6 +9,7 @@ the user's monthly usage beside the jobs', so it is billed and seen rather than 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,9 +21,17 @@ UNDER_LIMIT = "attribute_not_exists(quotes) OR quotes < :limit"
 SPEND = "ADD quotes :one, quote_cost_usd :cost"
 
 
-def seconds_to_next_hour(now: datetime | None = None) -> int:
-    now = now or datetime.now(UTC)
+def seconds_to_next_hour(now: datetime) -> int:
     return max(1, 3600 - (now.minute * 60 + now.second))
+
+
+@dataclass(frozen=True)
+class QuoteTaken:
+    """Whether a quote was granted, and when the counter it was judged by gives way to the next hour's: read
+    from the same clock, so a refusal at 12:59:59 says one second, not the hour a second reading would."""
+
+    granted: bool
+    retry_after_s: int
 
 
 class QuoteAllowance:
@@ -30,9 +39,9 @@ class QuoteAllowance:
         self._db = dynamodb
         self._table = usage_table
 
-    async def take(self, user_id: str, *, per_hour: int) -> bool:
-        """One of the user's `per_hour` quotes this UTC hour; False once they are all taken."""
-        now = datetime.now(UTC)
+    async def take(self, user_id: str, *, per_hour: int, now: datetime | None = None) -> QuoteTaken:
+        """One of the user's `per_hour` quotes this UTC hour; not granted once they are all taken."""
+        now = now or datetime.now(UTC)
         key = {"user_id": {"S": f"{user_id}#quotes"}, "period": {"S": now.strftime("%Y-%m-%dT%H")}}
         expires = int((now + timedelta(days=2)).timestamp())
         try:
@@ -42,8 +51,8 @@ class QuoteAllowance:
                                            ":expires": attribute_value(expires)},
             )  # fmt: skip
         except self._db.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+            return QuoteTaken(granted=False, retry_after_s=seconds_to_next_hour(now))
+        return QuoteTaken(granted=True, retry_after_s=0)
 
     async def spend(self, user_id: str, cost_usd: float) -> None:
         """Counts a written quote and its cost in the user's month."""

@@ -4,6 +4,7 @@ and the quotes' cost counted in the user's month without an hourly counter showi
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,8 +19,20 @@ async def test_a_user_gets_the_hourly_allowance_and_no_more_however_many_ask_at_
         taken = await asyncio.gather(*(h.conn.ledger.quotes.take("u-1", per_hour=3) for _ in range(5)))
         another_user = await h.conn.ledger.quotes.take("u-2", per_hour=3)
 
-    assert sorted(taken) == [False, False, True, True, True]
-    assert another_user
+    assert sorted(t.granted for t in taken) == [False, False, True, True, True]
+    assert another_user.granted
+
+
+async def test_a_refusal_says_when_its_own_hours_counter_gives_way(settings: Settings):
+    """Retry-After comes from the clock the counter was chosen by: refused at 12:59:58, retry in 2 s."""
+    late = datetime(2026, 12, 3, 12, 59, 58, tzinfo=UTC)
+    async with harness(isolated_settings(settings)) as h:
+        first = await h.conn.ledger.quotes.take("u-1", per_hour=1, now=late)
+        refused = await h.conn.ledger.quotes.take("u-1", per_hour=1, now=late)
+        next_hour = await h.conn.ledger.quotes.take("u-1", per_hour=1, now=late.replace(hour=13, minute=0))
+
+    assert (first.granted, refused.granted, next_hour.granted) == (True, False, True)
+    assert refused.retry_after_s == 2
 
 
 async def test_quotes_cost_counts_in_the_users_month_beside_the_jobs(settings: Settings):

@@ -19,7 +19,6 @@ from services.gateway.schemas import GenerateRequest, QuoteResponse
 from shared.config import Settings
 from shared.connections import Connections
 from shared.errors import PermanentError
-from shared.ledger.quote_allowance import seconds_to_next_hour
 from shared.scripting.validation import ScriptRejected
 from shared.scripting.writers import script_writer
 from shared.storyboard import summary
@@ -52,8 +51,10 @@ async def create_quote(
     request = data.to_request()
     writer = script_writer(settings)
     paid = writer.name != "local"
-    if paid and not await conn.ledger.quotes.take(user_id, per_hour=settings.quotes_per_hour):
-        raise too_many_quotes(settings, seconds_to_next_hour())
+    if paid:
+        taken = await conn.ledger.quotes.take(user_id, per_hour=settings.quotes_per_hour)
+        if not taken.granted:
+            raise too_many_quotes(settings, taken.retry_after_s)
     try:
         planned = await quote_for(request, settings, writer=writer)
     except (ScriptRejected, PermanentError) as exc:
