@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.local.children import die_with_parent
 from tools.local.emulator import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,11 +49,14 @@ def spawn_until_ready(
     """Starts `argv` from the repository root, output to `log_path`, and returns once `ready()` holds.
 
     Fails with the log's tail when the process exits first or is not ready in time (then it is killed).
+    It gets SIGTERM when the test run dies, even by SIGKILL, so an interrupted run leaves no stack behind
+    (call it from the thread that lives as long as the process should: the signal follows the forking thread).
     """
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*argv], cwd=REPO_ROOT, env=None if env is None else dict(env), stdout=log, stderr=subprocess.STDOUT
-        )
+            [*argv], cwd=REPO_ROOT, env=None if env is None else dict(env), stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent(),  # noqa: PLW1509 (prctl and getppid only)
+        )  # fmt: skip
     deadline = time.monotonic() + timeout_s
     while not ready():
         if process.poll() is not None:

@@ -1,4 +1,5 @@
-"""The launcher's own decisions: which API key it prints, and children that die with it (real processes)."""
+"""The launcher's own decisions: which API key it prints, and children that die with it (real processes), as do
+the stacks and fakes the test harness starts."""
 
 from __future__ import annotations
 
@@ -64,3 +65,33 @@ def test_a_child_dies_with_its_sigkilled_parent_and_an_unguarded_one_would_not()
         for pid in (guarded_pid, bare_pid):
             if (known := ProcessId.read(pid)) is not None and known.alive():
                 os.kill(pid, signal.SIGKILL)
+
+
+# A test run's stand-in: it starts a sleeper the way the harness starts a stack, prints its pid and waits.
+_TEST_RUN = textwrap.dedent(
+    """
+    import sys, tempfile, time
+    from pathlib import Path
+    from tests.harness.processes import spawn_until_ready
+    log = Path(tempfile.mkdtemp()) / "sleeper.log"
+    sleeper = spawn_until_ready([sys.executable, "-c", "import time; time.sleep(120)"], log_path=log,
+                                ready=lambda: True, timeout_s=5)
+    print(sleeper.pid, flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_what_the_harness_starts_dies_with_a_sigkilled_test_run() -> None:
+    run = subprocess.Popen([sys.executable, "-c", _TEST_RUN], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    sleeper_pid = int(run.stdout.readline())
+    sleeper = ProcessId.read(sleeper_pid)
+    assert sleeper is not None
+    try:
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=10)
+        wait_for(lambda: not sleeper.alive(), timeout_s=15, what="the harness's child ends with the test run")
+    finally:
+        if (known := ProcessId.read(sleeper_pid)) is not None and known.alive():
+            os.kill(sleeper_pid, signal.SIGKILL)
