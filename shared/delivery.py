@@ -7,7 +7,8 @@ The delivery guarantees live here, once:
 - a permanent error fails the job at once; a transient one is retried by redelivery with a growing
   visibility timeout, and on the last allowed receive the job is marked failed before the DLQ takes it.
 What a stage means to the job (its requirements, whether it completes the job, whether it is a side
-stage) is read from its declaration in `shared.topology`.
+stage) is read from its declaration in `shared.topology`; what an outcome writes and announces is
+`shared.outcomes`.
 """
 
 from __future__ import annotations
@@ -15,30 +16,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
 
-from shared.asset_tags import mark_failed_assets
 from shared.attempt import Lease, LedgerCheckpoints, RedeliveryBackoff, describe, workdir
 from shared.connections import Connections
 from shared.errors import JobCancelled, PermanentError
-from shared.events import (
-    Event,
-    JobAwaitingApprovalPayload,
-    JobCompletedPayload,
-    PoisonMessage,
-    parse_event,
-)
+from shared.events import Event, PoisonMessage, parse_event
 from shared.job import Job
 from shared.ledger import Claim
 from shared.metrics import METRICS
+from shared.outcomes import StageOutcomes
 from shared.queue import Message, Queue
 from shared.refusal import Ack, DeadLetter, Decision, Defer, LeaseFacts, decide
 from shared.stage import Handler, SideHandler, StageContext, StageResult, UnitsHandler, stage_context
-from shared.topology import AWAITING_APPROVAL_EVENT, PRE_GATE_STAGES, Stage
+from shared.topology import Stage
 
 
 class Delivery:
@@ -63,6 +57,7 @@ class Delivery:
         heartbeat_s = settings.heartbeat_every_s or lease_s / 3
         self.lease = Lease(conn.ledger, stage.name, owner, lease_s, heartbeat_s, stage.visibility_timeout_s)
         self.backoff = RedeliveryBackoff(settings.retry_base_s, settings.retry_max_s)
+        self.outcomes = StageOutcomes(stage, conn, owner)
         self.log = structlog.get_logger().bind(stage=stage.name, queue=queue.name)
 
     async def handle(self, message: Message) -> None:
@@ -108,7 +103,7 @@ class Delivery:
             now=time.time(),
         )
         if claim.kind == "done" and claim.job is not None:
-            await self._await_approval_if_due(claim.job, log)  # heals a crash before the gate was reached
+            await self.outcomes.await_approval_if_due(claim.job, log)  # heals a crash before the gate was reached
         await self._execute(decision, message, log)
 
     async def _execute(self, decision: Decision, message: Message, log: Any) -> None:
@@ -149,12 +144,12 @@ class Delivery:
             log.info("stage.cancelled")
             await self.queue.delete(message)
         except PermanentError as exc:
-            await self._fail_job(job, str(exc), log, unit=unit)
+            await self.outcomes.fail(job, str(exc), log, unit=unit)
             await self.queue.delete(message)
         except Exception as exc:  # anything else is transient: retried by redelivery
             await self._retry_or_give_up(job, message, exc, log, unit=unit)
         else:
-            await self._record(job, result, log, elapsed_s=time.monotonic() - started, unit=unit)
+            await self.outcomes.record(job, result, log, elapsed_s=time.monotonic() - started, unit=unit)
             await self.queue.delete(message)
 
     def _attempt(self, event: Event, ctx: StageContext, unit: int | None) -> Awaitable[StageResult | None]:
@@ -163,89 +158,6 @@ class Delivery:
             raise TypeError(f"the {self.stage.name} stage's handler runs units: deliver with shared.fanout")
         return self.handler(event, ctx)
 
-    async def _record(
-        self, job: Job, result: StageResult, log: Any, *, elapsed_s: float, unit: int | None = None
-    ) -> None:
-        event = job.event(result.event_type, result.payload)
-        if unit is not None:
-            recorded = await self.conn.ledger.units.complete(
-                job.job_id,
-                self.stage.name,
-                unit,
-                owner=self.owner,
-                event_json=event.model_dump_json(),
-                cost_usd=result.cost_usd,
-            )
-        elif self.stage.completes_job:
-            recorded = await self._complete_job(job, result, event)
-        else:
-            recorded = await self.conn.ledger.complete_stage(
-                job.job_id,
-                self.stage.name,
-                owner=self.owner,
-                event_json=event.model_dump_json(),
-                cost_usd=result.cost_usd,
-                skipped=result.skipped,
-            )
-        if not recorded:
-            log.warning("stage.claim_lost", detail="another worker took over this stage; its outcome stands")
-            return
-        await self.conn.bus.publish(event)
-        if unit is not None:
-            log.info("unit.completed", unit=unit, elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd)
-            return
-        log.info("stage.completed", elapsed_s=round(elapsed_s, 3), cost_usd=result.cost_usd, skipped=result.skipped)
-        METRICS.stage_succeeded(self.stage.name, elapsed_s)
-        await self._await_approval_if_due(job, log)
-
-    async def _await_approval_if_due(self, job: Job, log: Any) -> None:
-        """A review job whose work before the gate is all done now awaits approval, announced to its webhook.
-
-        The ledger decides (one conditional write: gate closed, every stage before it done), so of the stages
-        finishing last only one moves the job, and a stage after the gate never does. A redelivery finding the
-        job already waiting announces it again: the attempt that moved it may have died before announcing, and
-        the event's id is the same, so a webhook receiver (deduplicating on it) sees it once either way.
-        """
-        if not job.gate_closed or self.stage not in PRE_GATE_STAGES:
-            return
-        waiting = await self.conn.ledger.gate.reach(job.job_id, tuple(s.name for s in PRE_GATE_STAGES))
-        if waiting is None:
-            if job.status != "awaiting_approval":
-                return
-            waiting = job
-        expires = datetime.fromtimestamp(
-            (waiting.awaiting_since or time.time()) + self.conn.settings.review_expiry_s, UTC
-        )
-        await self.conn.bus.publish(job.event(AWAITING_APPROVAL_EVENT, JobAwaitingApprovalPayload(expires_at=expires)))
-        log.info("job.awaiting_approval", expires_at=expires.isoformat())
-
-    async def _complete_job(self, job: Job, result: StageResult, event: Event) -> bool:
-        """The stage declared to complete the job hands over the job's outputs with its outcome."""
-        outcome = result.payload
-        if not isinstance(outcome, JobCompletedPayload):
-            raise TypeError(f"the {self.stage.name} stage completes the job but returned {type(outcome).__name__}")
-        return await self.conn.ledger.complete_job(
-            job,
-            self.stage.name,
-            owner=self.owner,
-            job_status=self.stage.job_status_while_running,
-            event_json=event.model_dump_json(),
-            stage_cost_usd=result.cost_usd,
-            outputs=outcome.outputs(),
-            video_duration_s=outcome.duration_s,
-        )
-
-    async def _fail_job(self, job: Job, reason: str, log: Any, *, unit: int | None = None) -> None:
-        if unit is not None and self.stage.units is not None:
-            # The unit's own record keeps the cause; the job's error names the unit ("scene 3: ...").
-            await self.conn.ledger.units.fail(job.job_id, self.stage.name, unit, owner=self.owner, reason=reason)
-            reason = f"{self.stage.units.label(unit)}: {reason}"
-        log.warning("stage.failed", reason=reason)
-        METRICS.stage_failed(self.stage.name)
-        if await self.conn.ledger.fail_job(job, stage_name=self.stage.name, reason=reason):
-            await self.conn.bus.publish(job.event("job.failed", {"stage": self.stage.name, "reason": reason}))
-            await mark_failed_assets(self.conn.storage, job)  # kept for the retention window, then expired
-
     async def _retry_or_give_up(
         self, job: Job, message: Message, exc: Exception, log: Any, *, unit: int | None = None
     ) -> None:
@@ -253,7 +165,7 @@ class Delivery:
         if message.receive_count >= self.stage.max_receive_count:
             # The user reads a sentence; the cause (`reason`, in this log line) stays with the operators.
             log.warning("stage.kept_failing", reason=reason, attempts=message.receive_count)
-            await self._fail_job(
+            await self.outcomes.fail(
                 job, f"the {self.stage.name} stage kept failing after {message.receive_count} attempts", log, unit=unit
             )
             await self.queue.set_visibility(message, 0)  # the next receive moves it to the DLQ

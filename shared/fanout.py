@@ -95,7 +95,7 @@ class UnitsDelivery(Delivery):
             async with self._workdir(job.job_id) as path:
                 plan = await self.logic.plan(event, self._context(job, path, log, checkpoints={}))
         except PermanentError as exc:
-            await self._fail_job(job, str(exc), log)
+            await self.outcomes.fail(job, str(exc), log)
             await self.queue.delete(message)
             return
         except Exception as exc:
