@@ -24,8 +24,9 @@ from shared.aws import async_client
 from shared.config import Settings
 from shared.connections import Connections, connect
 from shared.delivery import Delivery
-from shared.events import Event, ScriptCompletedPayload, make_event
+from shared.events import Event, make_event
 from shared.logging import configure_logging
+from shared.payloads import ScriptCompletedPayload
 from shared.queue import Message, Queue
 from shared.request import AdRequest
 from shared.stage import StageContext, StageResult

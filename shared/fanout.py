@@ -22,11 +22,12 @@ from typing import Any
 from shared.connections import Connections
 from shared.delivery import Delivery
 from shared.errors import PermanentError
-from shared.events import Event, UnitPayload, parse_event
+from shared.events import Event, parse_event
 from shared.job import Job
 from shared.ledger.claims import refusal
 from shared.ledger.units import unit_refusal
 from shared.metrics import METRICS
+from shared.payloads import UnitPayload
 from shared.queue import Message, Queue
 from shared.refusal import LeaseFacts, decide
 from shared.stage import Handler, SideHandler, StageContext, StageResult, UnitsHandler

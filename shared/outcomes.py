@@ -15,9 +15,10 @@ from typing import Any
 
 from shared.asset_tags import mark_failed_assets
 from shared.connections import Connections
-from shared.events import Event, JobAwaitingApprovalPayload, JobCompletedPayload
+from shared.events import Event
 from shared.job import Job
 from shared.metrics import METRICS
+from shared.payloads import JobAwaitingApprovalPayload, JobCompletedPayload
 from shared.stage import StageResult
 from shared.topology import AWAITING_APPROVAL_EVENT, PRE_GATE_STAGES, Stage
 

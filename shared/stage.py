@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from shared.config import Settings
 from shared.errors import JobCancelled, PermanentError
-from shared.events import Event, ScriptCompletedPayload
+from shared.events import Event
 from shared.job import Job
+from shared.payloads import ScriptCompletedPayload
 from shared.providers.base import CancelCheck, Checkpoints, MemoryCheckpoints, never_cancelled
 from shared.script import Script
 

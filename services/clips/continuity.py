@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.clips.frames import extract_last_frame
-from shared.events import KeyframesCompletedPayload, SceneCompletedPayload
+from shared.payloads import KeyframesCompletedPayload, SceneCompletedPayload
 from shared.stage import StageContext
 
 

@@ -18,7 +18,8 @@ from services.clips.continuity import Frames, scene_frames
 from services.clips.frames import extract_thumbnail
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.events import ClipsCompletedPayload, Event, SceneCompletedPayload
+from shared.events import Event
+from shared.payloads import ClipsCompletedPayload, SceneCompletedPayload
 from shared.providers.base import ClipMaker
 from shared.script import Scene, Script
 from shared.stage import Plan, StageContext, StageResult, UnitsHandler

@@ -17,13 +17,8 @@ from services.composer.captions import to_webvtt
 from services.composer.checking import ad_under_test, check_and_store
 from services.composer.compose import compose, encoding_for
 from shared.config import Settings
-from shared.events import (
-    ClipsCompletedPayload,
-    Event,
-    JobCompletedPayload,
-    MusicCompletedPayload,
-    NarrationCompletedPayload,
-)
+from shared.events import Event
+from shared.payloads import ClipsCompletedPayload, JobCompletedPayload, MusicCompletedPayload, NarrationCompletedPayload
 from shared.script import NarrationTrack
 from shared.stage import Handler, StageContext, StageResult
 from shared.storage import asset_key

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from services.gateway.pricing import price_stored
 from services.gateway.schemas import StoryboardScene, StoryboardView
 from shared.config import Settings
-from shared.events import ClipsCompletedPayload, KeyframesCompletedPayload, ScriptCompletedPayload
 from shared.job import Job
+from shared.payloads import ClipsCompletedPayload, KeyframesCompletedPayload, ScriptCompletedPayload
 from shared.script import Script
 from shared.storage import Storage
 from shared.storyboard import scene_summaries

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.gateway.schemas import JobError, JobLinks, JobOutputs, JobSummary, JobView, StageView, VersionView
 from shared.compliance import ComplianceSummary
-from shared.events import JobCompletedPayload
 from shared.job import Job
+from shared.payloads import JobCompletedPayload
 from shared.storage import Storage
 from shared.topology import COMPLETING_STAGE
 from shared.user_errors import user_facing, user_facing_reason

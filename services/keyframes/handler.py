@@ -17,8 +17,9 @@ from typing import TypeVar
 
 from shared.assets import fetch_ready_asset
 from shared.config import Settings
-from shared.events import Event, KeyframesCompletedPayload
+from shared.events import Event
 from shared.keyframe_plan import plan_keyframes
+from shared.payloads import KeyframesCompletedPayload
 from shared.providers.base import KeyframeMaker, KeyframeShot
 from shared.request import Continuity
 from shared.stage import Handler, StageContext, StageResult

@@ -14,8 +14,9 @@ from pydantic import BaseModel
 
 from services.music.encode import mp3_args
 from shared.config import Settings
-from shared.events import Event, MusicCompletedPayload
+from shared.events import Event
 from shared.ffmpeg import ffmpeg
+from shared.payloads import MusicCompletedPayload
 from shared.providers.base import MusicMaker
 from shared.script import Script
 from shared.stage import Handler, StageContext, StageResult

@@ -21,8 +21,9 @@ from pydantic import BaseModel
 from services.narration.pace import rest_speed, statement_speed, words_per_minute
 from services.narration.placement import Placed, mix_args, start_for
 from shared.config import Settings
-from shared.events import Event, NarrationCompletedPayload, NarrationSkippedPayload, ScriptCompletedPayload
+from shared.events import Event
 from shared.ffmpeg import ffmpeg
+from shared.payloads import NarrationCompletedPayload, NarrationSkippedPayload, ScriptCompletedPayload
 from shared.providers.base import Narrator
 from shared.script import NarrationSegment, NarrationTrack, SegmentTiming
 from shared.stage import Handler, StageContext, StageResult

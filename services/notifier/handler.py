@@ -22,8 +22,9 @@ from services.notifier.webhook_signing import signed_headers
 from shared.aws import async_client
 from shared.config import Settings
 from shared.errors import PermanentError, TransientError
-from shared.events import Event, JobAwaitingApprovalPayload, JobCompletedPayload
+from shared.events import Event
 from shared.job import Job
+from shared.payloads import JobAwaitingApprovalPayload, JobCompletedPayload
 from shared.stage import SideHandler, StageContext
 from shared.storage import Storage
 from shared.topology import COMPLETING_STAGE, KEYS_TABLE, webhook_key_alias

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.events import Event, ScriptCompletedPayload
+from shared.events import Event
+from shared.payloads import ScriptCompletedPayload
 from shared.providers.base import ScriptWriter
 from shared.script import Script
 from shared.scripting.validation import ScriptRejected, validated

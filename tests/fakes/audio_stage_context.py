@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.config import Settings
-from shared.events import ScriptCompletedPayload, dump_event, make_event
+from shared.events import dump_event, make_event
 from shared.job import Job, StageState
+from shared.payloads import ScriptCompletedPayload
 from shared.request import AdRequest
 from shared.script import Script
 from shared.stage import StageContext, stage_context

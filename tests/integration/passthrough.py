@@ -5,9 +5,9 @@ They let the event chain `job.submitted → … → job.completed` run through t
 
 from __future__ import annotations
 
-from shared.events import (
+from shared.events import Event
+from shared.payloads import (
     ClipsCompletedPayload,
-    Event,
     JobCompletedPayload,
     KeyframesCompletedPayload,
     MusicCompletedPayload,

@@ -8,7 +8,8 @@ from functools import partial
 import pytest
 
 from shared.config import Settings
-from shared.events import ScriptCompletedPayload, make_event
+from shared.events import make_event
+from shared.payloads import ScriptCompletedPayload
 from shared.queue import Queue
 from tests.harness.runtime import Harness, eventually, harness, isolated_settings, running
 from tests.integration.passthrough import HANDLERS

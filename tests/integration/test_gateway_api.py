@@ -15,8 +15,9 @@ from services.composer.compliance.report import Finding, build_report
 from shared.aws import sync_client
 from shared.config import Settings
 from shared.connections import Connections, connect
-from shared.events import JobCompletedPayload, ScriptCompletedPayload, dump_event, make_event
+from shared.events import dump_event, make_event
 from shared.ledger.usage import add_usage
+from shared.payloads import JobCompletedPayload, ScriptCompletedPayload
 from shared.request import AdRequest
 from shared.script import Script
 from shared.scripting.planner import plan

@@ -8,10 +8,11 @@ import pytest
 
 from shared.config import Settings
 from shared.delivery import Delivery
-from shared.events import Event, ScriptCompletedPayload, dump_event, make_event
+from shared.events import Event, dump_event, make_event
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, RevisionRefused
 from shared.ledger.usage import read_usage
+from shared.payloads import ScriptCompletedPayload
 from shared.stage import StageContext, StageResult
 from shared.topology import JOB_STAGES, PRE_GATE_STAGES, stage
 from shared.versions import Redo

@@ -11,10 +11,11 @@ import pytest
 
 from shared.config import Settings
 from shared.delivery import Delivery
-from shared.events import Event, ScriptCompletedPayload, dump_event, make_event
+from shared.events import Event, dump_event, make_event
 from shared.job import Job
 from shared.ledger.outbox import APPROVED
 from shared.outbox_relay import expire_unapproved, relay_once
+from shared.payloads import ScriptCompletedPayload
 from shared.request import AdRequest
 from shared.stage import StageContext, StageResult
 from shared.topology import PRE_GATE_STAGES, RELEASE_EVENTS, stage

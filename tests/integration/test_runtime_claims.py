@@ -8,7 +8,8 @@ import pytest
 
 from shared.config import Settings
 from shared.delivery import Delivery
-from shared.events import Event, ScriptCompletedPayload, dump_event, make_event
+from shared.events import Event, dump_event, make_event
+from shared.payloads import ScriptCompletedPayload
 from shared.stage import StageContext, StageResult
 from shared.topology import stage
 from tests.harness.runtime import Harness, harness, isolated_settings, running

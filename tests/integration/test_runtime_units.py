@@ -17,16 +17,14 @@ import pytest
 
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.events import (
+from shared.events import Event, make_event, parse_event
+from shared.job import Job
+from shared.payloads import (
     ClipsCompletedPayload,
-    Event,
     KeyframesCompletedPayload,
     SceneCompletedPayload,
     ScriptCompletedPayload,
-    make_event,
-    parse_event,
 )
-from shared.job import Job
 from shared.stage import Plan, StageContext, StageResult, UnitsHandler
 from tests.harness.runtime import Harness, harness, isolated_settings, running
 

@@ -13,12 +13,8 @@ import os
 from pathlib import Path
 
 from shared.config import Settings
-from shared.events import (
-    Event,
-    MusicCompletedPayload,
-    NarrationCompletedPayload,
-    ScriptCompletedPayload,
-)
+from shared.events import Event
+from shared.payloads import MusicCompletedPayload, NarrationCompletedPayload, ScriptCompletedPayload
 from shared.stage import Handler, StageContext, StageResult
 from shared.worker import run_stage
 

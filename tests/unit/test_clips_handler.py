@@ -9,14 +9,9 @@ from services.clips import continuity
 from services.clips import handler as clips_handler
 from shared.config import Settings
 from shared.errors import JobCancelled, PermanentError
-from shared.events import (
-    KeyframesCompletedPayload,
-    SceneCompletedPayload,
-    ScriptCompletedPayload,
-    dump_event,
-    make_event,
-)
+from shared.events import dump_event, make_event
 from shared.job import Job, StageState
+from shared.payloads import KeyframesCompletedPayload, SceneCompletedPayload, ScriptCompletedPayload
 from shared.providers.base import MemoryCheckpoints, Rendered
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script

@@ -13,17 +13,16 @@ from shared.brand_kit import BrandKit
 from shared.compliance import ComplianceReport
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.events import (
+from shared.events import dump_event, make_event
+from shared.job import Job, StageState
+from shared.payloads import (
     ClipsCompletedPayload,
     JobCompletedPayload,
     MusicCompletedPayload,
     NarrationCompletedPayload,
     NarrationSkippedPayload,
     ScriptCompletedPayload,
-    dump_event,
-    make_event,
 )
-from shared.job import Job, StageState
 from shared.request import AdRequest
 from shared.script import NarrationSegment, NarrationTrack, Scene, Script, SegmentTiming
 from shared.stage import StageContext, stage_context

@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 
-from shared.events import (
-    EVENT_CLASSES,
-    JobFailed,
-    PoisonMessage,
-    ScriptCompletedPayload,
-    dump_event,
-    event_id_for,
-    make_event,
-    parse_event,
-)
+from shared.events import EVENT_CLASSES, JobFailed, PoisonMessage, dump_event, event_id_for, make_event, parse_event
+from shared.payloads import ScriptCompletedPayload
 from shared.topology import all_event_types
 
 PAYLOADS: dict[str, dict[str, Any]] = {

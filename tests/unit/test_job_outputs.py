@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.events import JobCompletedPayload
+from shared.payloads import JobCompletedPayload
 
 
 def test_the_outputs_are_the_named_keys_that_exist() -> None:

@@ -13,9 +13,10 @@ from services.keyframes.handler import build_handler
 from shared.assets import ready_key
 from shared.config import Settings
 from shared.errors import PermanentError
-from shared.events import KeyframesCompletedPayload, ScriptCompletedPayload, dump_event, make_event
+from shared.events import dump_event, make_event
 from shared.job import Job, StageState
 from shared.keyframe_plan import plan_keyframes
+from shared.payloads import KeyframesCompletedPayload, ScriptCompletedPayload
 from shared.providers.base import KeyframeShot, MemoryCheckpoints, Pictured
 from shared.request import AdRequest
 from shared.script import Scene, Script

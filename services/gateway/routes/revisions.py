@@ -35,10 +35,10 @@ from services.gateway.routes.jobs import owned_job
 from services.gateway.schemas import RevisionRequest, RevisionResponse
 from shared.config import Settings
 from shared.connections import Connections
-from shared.events import ScriptCompletedPayload
 from shared.job import Job
 from shared.ledger import IdempotencyConflict, RevisionRefused, TooManyActiveJobs
 from shared.outbox_relay import publish_submitted
+from shared.payloads import ScriptCompletedPayload
 from shared.providers.catalogue import Model
 from shared.providers.selection import priced_models
 from shared.quote import Quote

@@ -23,10 +23,10 @@ from services.gateway.storyboard_view import editable, stored_script, storyboard
 from services.gateway.views import job_view
 from shared.config import Settings
 from shared.connections import Connections
-from shared.events import ScriptCompletedPayload
 from shared.job import Job
 from shared.ledger.outbox import APPROVED, EDITED
 from shared.outbox_relay import publish_owed
+from shared.payloads import ScriptCompletedPayload
 from shared.script import Script
 from shared.storage import asset_key
 from shared.storyboard_edits import EditRejected, apply_edits
