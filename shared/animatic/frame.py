@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from shared.animatic.canvas import Canvas
 from shared.animatic.palette import palette_for
 from shared.animatic.product import cut_out, drawn_pack, is_liquid, place_product
-from shared.animatic.scenery import Canvas, draw_place
+from shared.animatic.scenery import draw_place
 from shared.animatic.setting import read_scenery
 from shared.providers.base import KeyframeShot
 

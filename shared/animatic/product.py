@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from shared.animatic.canvas import Spot
 from shared.animatic.palette import RGB, darker, lighter
-from shared.animatic.scenery import Spot
 
 _BACKDROP_TOLERANCE = 48  # colour distance (0–441) still counted as the photo's backdrop
 _LIQUID_WORDS = ("syrup", "liquid", "drink", "bottle", "spray", "lotion", "shampoo", "drops")
