@@ -1,5 +1,6 @@
 """The layering the code relies on, checked statically: the runtime (`shared/`) imports neither the tools nor the
-services, and no service imports another (they talk through events only)."""
+services, no service imports another (they talk through events only), and no runtime module outgrows one
+reading (about 250 lines)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,23 @@ def test_no_service_imports_another() -> None:
     assert len(modules) > 10, "the walk found the services' modules"
     found = {module: bad for module, path in modules if (bad := violations(path.read_text(), module))}
     assert found == {}
+
+
+RUNTIME_MODULE_MAX_LINES = 270  # "about 250": the topology, one declaration, is the longest at ~260
+
+
+def oversized(modules: list[tuple[str, Path]], max_lines: int) -> dict[str, int]:
+    return {module: n for module, path in modules if (n := len(path.read_text().splitlines())) > max_lines}
+
+
+def test_the_size_check_names_a_module_past_the_bound(tmp_path: Path) -> None:
+    long, short = tmp_path / "long.py", tmp_path / "short.py"
+    long.write_text("x = 1\n" * 11)
+    short.write_text("x = 1\n" * 10)
+    assert oversized([("long", long), ("short", short)], 10) == {"long": 11}
+
+
+def test_no_runtime_module_outgrows_one_reading() -> None:
+    modules = _modules("shared")
+    assert len(modules) > 10, "the walk found the runtime's modules"
+    assert oversized(modules, RUNTIME_MODULE_MAX_LINES) == {}
