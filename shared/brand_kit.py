@@ -1,7 +1,8 @@
 """The brand kit of a request: logo and font (ids of the user's checked uploads) and up to four brand colours.
 
 The composer applies it (logo on the end card and as an optional corner bug, colours on plates and titles,
-the font for titles); the keyframes stage paints drawn frames in its colours.
+the font for titles); the keyframes stage paints drawn frames in its colours, and so does the keyless clip
+maker the scenes it draws in chain mode.
 """
 
 from __future__ import annotations

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.clips.frames import extract_last_frame
+from shared.assets import fetch_ready_asset
 from shared.payloads import KeyframesCompletedPayload, SceneCompletedPayload
+from shared.providers.base import NO_LOOK, Look
 from shared.stage import StageContext
 
 
@@ -55,6 +57,25 @@ async def scene_frames(ctx: StageContext, index: int) -> Frames:
         start=await _download(ctx, keys[index], workdir / "start.png"),
         end=await _download(ctx, keys[index + 1], workdir / "end.png"),
     )
+
+
+async def brand_look(ctx: StageContext, frames: Frames) -> Look:
+    """The brand's look for a scene missing a frame (a keyless maker draws it); none when both are given."""
+    request = ctx.job.request
+    if frames.end is not None:
+        return NO_LOOK
+    colours = tuple(request.brand_kit.colours) if request.brand_kit else ()
+    photo = None
+    if request.product_photos:
+        photo = await fetch_ready_asset(ctx.storage, ctx.job.user_id, request.product_photos[0], ctx.workdir, "product")
+    return Look(colours=colours, product_photo=photo)
+
+
+def look_parts(look: Look) -> list[str]:
+    """The look's share of a clip's content address: nothing for no look, so unbranded addresses stay as they were."""
+    if look == NO_LOOK:
+        return []
+    return [",".join(look.colours), _digest(look.product_photo)]
 
 
 async def _download(ctx: StageContext, key: str, path: Path) -> Path:

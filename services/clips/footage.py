@@ -1,8 +1,9 @@
 """Keyless clip maker: a scene's footage from its first keyframe to its last, as an animatic moves.
 
 With keyframes both frames are given. In chain mode (or with none) the scene's own setting is drawn
-(`shared.animatic`) and used where a frame is missing: the clip opens on the previous clip's last
-frame and moves into the drawn scene. A rainy scene gets rain falling across it.
+(`shared.animatic`) in the brand's look (its colours, its product photo) and used where a frame is
+missing: the clip opens on the previous clip's last frame and moves into the drawn scene, so every
+scene wears the brand as the keyframes do. A rainy scene gets rain falling across it.
 """
 
 from __future__ import annotations
@@ -17,20 +18,21 @@ from shared.animatic.frame import draw_keyframe, draw_rain
 from shared.animatic.setting import mentions_product, read_scenery
 from shared.config import Settings
 from shared.ffmpeg import ffmpeg
-from shared.providers.base import CancelCheck, Checkpoints, KeyframeShot, Rendered
+from shared.providers.base import NO_LOOK, CancelCheck, Checkpoints, KeyframeShot, Look, Rendered
 from shared.request import FRAME_SIZES
 from shared.script import Scene, Script
 
 
-def drawn_scene(scene: Scene, script: Script, out: Path) -> Path:
-    """The scene's setting drawn at the script's frame size (its product where the scene shows it)."""
+def drawn_scene(scene: Scene, script: Script, out: Path, look: Look = NO_LOOK) -> Path:
+    """The scene's setting drawn at the script's frame size in the brand's look (its product where it shows)."""
     width, height = FRAME_SIZES[(script.resolution, script.aspect_ratio)]
     shot = KeyframeShot(
         prompt=scene.visual_prompt, setting=scene.setting, width=width, height=height,
         aspect_ratio=script.aspect_ratio, shows_product=mentions_product(scene.visual_prompt, script.brand),
         brand=script.brand, mirrored=scene.index % 2 == 1,  # as the keyframes stage frames scene k's opening
+        colours=look.colours,
     )  # fmt: skip
-    draw_keyframe(shot).save(out, format="PNG", compress_level=1)
+    draw_keyframe(shot, look.product_photo).save(out, format="PNG", compress_level=1)
     return out
 
 
@@ -61,12 +63,13 @@ class FootageClipMaker:
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,
+        look: Look = NO_LOOK,
     ) -> Rendered:
         """Renders the scene at the script's frame size; costs nothing, so checkpoints are not needed here."""
         size = FRAME_SIZES[(script.resolution, script.aspect_ratio)]
         drawn = None
         if start_frame is None or end_frame is None:
-            drawn = drawn_scene(scene, script, out.with_name(f"{out.stem}.drawn.png"))
+            drawn = drawn_scene(scene, script, out.with_name(f"{out.stem}.drawn.png"), look)
         rainy = read_scenery(scene.setting, scene.visual_prompt).rain
         args = clip_args(
             first=start_frame or drawn or Path(), last=end_frame or drawn or Path(), size=size,

@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import hashlib
 
-from services.clips.continuity import Frames, scene_frames
+from services.clips.continuity import Frames, brand_look, look_parts, scene_frames
 from services.clips.frames import extract_thumbnail
 from shared.config import Settings
 from shared.errors import PermanentError
 from shared.events import Event
 from shared.payloads import ClipsCompletedPayload, SceneCompletedPayload
-from shared.providers.base import ClipMaker
+from shared.providers.base import NO_LOOK, ClipMaker, Look
 from shared.script import Scene, Script
 from shared.stage import Plan, StageContext, StageResult, UnitsHandler
 from shared.storage import asset_key
 
 
-def content_address(maker: str, scene: Scene, script: Script, fps: int, frames: Frames) -> str:
+def content_address(maker: str, scene: Scene, script: Script, fps: int, frames: Frames, *, look: Look = NO_LOOK) -> str:
     """A digest of every input that determines a scene's clip (narration and on-screen text do not)."""
     start, end = frames.digests()
     parts = [
         maker, scene.visual_prompt, script.style_notes or "", scene.setting, str(scene.index),
-        f"{scene.duration_s:.3f}", script.aspect_ratio, script.resolution, str(fps), start, end,
+        f"{scene.duration_s:.3f}", script.aspect_ratio, script.resolution, str(fps), start, end, *look_parts(look),
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
@@ -47,7 +47,8 @@ def build_handler(settings: Settings, maker: ClipMaker) -> UnitsHandler:
         script = await ctx.read_script()
         scene = script.scenes[index]
         frames = await scene_frames(ctx, index)
-        name = f"scene-{index:02d}-{content_address(maker.name, scene, script, settings.fps, frames)}"
+        look = await brand_look(ctx, frames)
+        name = f"scene-{index:02d}-{content_address(maker.name, scene, script, settings.fps, frames, look=look)}"
         clip_key = asset_key(ctx.job.user_id, ctx.job.job_id, "clips", f"{name}.mp4")
         thumbnail_key = asset_key(ctx.job.user_id, ctx.job.job_id, "thumbnails", f"{name}.jpg")
         done = SceneCompletedPayload(
@@ -60,7 +61,7 @@ def build_handler(settings: Settings, maker: ClipMaker) -> UnitsHandler:
         clip = ctx.workdir / f"{name}.mp4"
         rendered = await maker.make_clip(
             scene, script, start_frame=frames.start, end_frame=frames.end, out=clip,
-            checkpoints=ctx.checkpoints, cancelled=ctx.cancelled,
+            checkpoints=ctx.checkpoints, cancelled=ctx.cancelled, look=look,
         )  # fmt: skip
         thumbnail = await extract_thumbnail(clip, ctx.workdir / f"{name}.jpg", at_s=scene.duration_s / 2)
         await ctx.storage.upload_file(thumbnail, thumbnail_key)

@@ -22,7 +22,7 @@ from replicate.client import Client
 from services.clips.frames import extract_last_frame
 from shared.config import Settings
 from shared.ffmpeg import duration_s, ffmpeg
-from shared.providers.base import CancelCheck, Checkpoints, Rendered
+from shared.providers.base import NO_LOOK, CancelCheck, Checkpoints, Look, Rendered
 from shared.providers.catalogue import Model, Usage
 from shared.providers.media_fit import fit_clip_args, start_image_args
 from shared.providers.replicate_client import replicate_client
@@ -94,6 +94,7 @@ class VeoClipMaker:
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,
+        look: Look = NO_LOOK,  # the model takes its look from the start frame
     ) -> Rendered:
         frame = start_frame or (await self._neutral_frame(script, out) if family(self.model) == "kling" else None)
         shots: list[Path] = []

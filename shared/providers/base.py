@@ -57,6 +57,19 @@ class Spoken:
 
 
 @dataclass(frozen=True)
+class Look:
+    """The brand's look, for a clip maker that must draw a frame no stage gave it (the keyless one in chain
+    mode, where only scene 0's opening is a keyframe): the brand kit's colours and the first product photo.
+    A video model ignores it: its look comes from the frame it starts on, which the keyframes stage made."""
+
+    colours: tuple[str, ...] = ()
+    product_photo: Path | None = None
+
+
+NO_LOOK = Look()
+
+
+@dataclass(frozen=True)
 class Rendered:
     duration_s: float
     cost_usd: float = 0.0
@@ -139,6 +152,7 @@ class ClipMaker(Protocol):
         out: Path,
         checkpoints: Checkpoints,
         cancelled: CancelCheck,
+        look: Look = NO_LOOK,
     ) -> Rendered: ...
 
 

@@ -12,7 +12,7 @@ from services.clips.footage import FootageClipMaker, drawn_scene
 from services.clips.frames import extract_last_frame
 from shared.config import Settings
 from shared.ffmpeg import probe
-from shared.providers.base import MemoryCheckpoints, never_cancelled
+from shared.providers.base import NO_LOOK, Look, MemoryCheckpoints, never_cancelled
 from shared.script import NarrationSegment, Scene, Script
 from tests.media_probe import gray_frame, mean_abs_diff
 
@@ -38,10 +38,10 @@ def _first(clip: Path, out: Path) -> Path:
     return out
 
 
-async def _render(scene: Scene, out: Path, *, start: Path | None, end: Path | None) -> Path:
+async def _render(scene: Scene, out: Path, *, start: Path | None, end: Path | None, look: Look = NO_LOOK) -> Path:
     await FootageClipMaker(Settings()).make_clip(
         scene, SCRIPT, start_frame=start, end_frame=end, out=out, checkpoints=MemoryCheckpoints(),
-        cancelled=never_cancelled,
+        cancelled=never_cancelled, look=look,
     )  # fmt: skip
     return out
 
@@ -128,6 +128,25 @@ async def test_in_chain_mode_the_next_clip_opens_on_the_previous_clips_last_fram
     continuity = _diff(last0, first1)
     assert continuity < 2.0
     assert _diff(last0, last1) > 10 * continuity
+
+
+async def test_in_chain_mode_the_scene_it_draws_wears_the_brands_colours(tmp_path):
+    """No keyframe closes a chained scene, so the maker draws it: in the brand kit's colours, as keyframes are."""
+    kitchen = SCENES[1]  # its cabinets and pack are painted in the brand's colours
+    brand = Look(colours=("#C8102E", "#FFD100"))
+    branded = await extract_last_frame(
+        await _render(kitchen, tmp_path / "b.mp4", start=None, end=None, look=brand), tmp_path / "b.png"
+    )
+    plain = await extract_last_frame(
+        await _render(kitchen, tmp_path / "p.mp4", start=None, end=None), tmp_path / "p.png"
+    )
+    drawn_in_brand = drawn_scene(kitchen, SCRIPT, tmp_path / "drawn.png", brand)
+
+    lands_on_brand = _diff(branded, drawn_in_brand)
+    print(f"branded vs drawn in brand {lands_on_brand:.2f}, branded vs plain {_diff(branded, plain):.2f}")
+    assert lands_on_brand < 2.0
+    assert _diff(branded, plain) > 5 * lands_on_brand
+    assert _diff(plain, drawn_in_brand) > 5 * lands_on_brand, "without the look the drawn scene is not the brand's"
 
 
 async def test_the_local_clip_maker_renders_at_the_scripts_frame_size_and_rate(tmp_path):

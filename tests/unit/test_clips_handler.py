@@ -7,12 +7,14 @@ import pytest
 
 from services.clips import continuity
 from services.clips import handler as clips_handler
+from shared.assets import ready_key
+from shared.brand_kit import BrandKit
 from shared.config import Settings
 from shared.errors import JobCancelled, PermanentError
 from shared.events import dump_event, make_event
 from shared.job import Job, StageState
 from shared.payloads import KeyframesCompletedPayload, SceneCompletedPayload, ScriptCompletedPayload
-from shared.providers.base import MemoryCheckpoints, Rendered
+from shared.providers.base import NO_LOOK, Look, MemoryCheckpoints, Rendered
 from shared.request import AdRequest
 from shared.script import NarrationSegment, Scene, Script
 from shared.stage import StageContext, UnitsHandler, stage_context
@@ -27,10 +29,12 @@ class FakeClipMaker:
     name: str = "fake"
     calls: list[tuple[int, Path | None]] = field(default_factory=list)
     end_frames: list[Path | None] = field(default_factory=list)
+    looks: list[Look] = field(default_factory=list)
 
-    async def make_clip(self, scene, script, *, start_frame, out, checkpoints, cancelled, end_frame=None):
+    async def make_clip(self, scene, script, *, start_frame, out, checkpoints, cancelled, end_frame=None, look=NO_LOOK):
         self.calls.append((scene.index, start_frame))
         self.end_frames.append(end_frame)
+        self.looks.append(look)
         out.write_bytes(f"clip {scene.index} from {start_frame.read_text() if start_frame else 'nothing'}".encode())
         return Rendered(duration_s=scene.duration_s, cost_usd=0.5)
 
@@ -65,6 +69,8 @@ def _context(
     continuity_mode: str = "keyframes",
     done: tuple[int, ...] = (),
     keyframes: list[str] | None = None,
+    brand_kit: BrandKit | None = None,
+    product_photos: tuple[str, ...] = (),
 ) -> StageContext:
     event = make_event(
         "script.completed", job_id="j1", user_id="u1",
@@ -73,7 +79,8 @@ def _context(
     scenes = {str(i): _scene_done(i) if i in done else StageState() for i in range(3)}
     job = Job(
         job_id="j1", user_id="u1", status="running",
-        request=AdRequest(brief="An allergy relief spot", continuity=continuity_mode),  # type: ignore[arg-type]
+        request=AdRequest(brief="An allergy relief spot", continuity=continuity_mode,  # type: ignore[arg-type]
+                          brand_kit=brand_kit, product_photos=list(product_photos)),
         stages={
             "script": StageState(status="succeeded", event=dump_event(event)),
             **({"keyframes": _keyframes_done(keyframes)} if keyframes is not None else {}),
@@ -133,6 +140,39 @@ async def test_in_a_chain_a_scene_opens_on_the_previous_scenes_stored_clips_last
     assert start_frame is not None
     assert start_frame.read_text() == "last frame of stored clip 1"
     assert storage.downloads[-1] == "stored/scene-1.mp4"
+
+
+PHOTO_ID = "ab" * 16
+BRAND = BrandKit(colours=["#C8102E", "#FFD100"])
+
+
+async def test_a_scene_drawn_without_an_end_frame_gets_the_brands_colours_and_product_photo(tmp_path, maker):
+    """In a chain no keyframe closes a scene, so a keyless maker draws it: in the brand's look, as keyframes are."""
+    storage = _storage()
+    storage.objects[ready_key("u1", PHOTO_ID)] = b"the product photo"
+    branded = _context(tmp_path, storage, continuity_mode="chain", brand_kit=BRAND, product_photos=(PHOTO_ID,))
+
+    await _handler(maker).run(0, branded)
+    await _handler(maker).run(0, _context(tmp_path, storage, continuity_mode="chain"))
+
+    with_brand, plain = maker.looks
+    assert with_brand.colours == ("#C8102E", "#FFD100")
+    assert with_brand.product_photo is not None
+    assert with_brand.product_photo.read_bytes() == b"the product photo"
+    assert plain == NO_LOOK
+    stored = [key for key in storage.objects if key.endswith(".mp4")]
+    assert len(stored) == 2, "the look is part of the clip's content address: two looks, two clips"
+
+
+async def test_a_scene_between_two_keyframes_needs_no_look_its_frames_carry_it(tmp_path, maker):
+    storage = _storage()
+    for k in range(4):
+        storage.objects[f"kf/{k}.png"] = f"keyframe {k}".encode()
+    keyframes = [f"kf/{k}.png" for k in range(4)]
+
+    await _handler(maker).run(1, _context(tmp_path, storage, keyframes=keyframes, brand_kit=BRAND))
+
+    assert maker.looks == [NO_LOOK]
 
 
 async def test_in_a_chain_a_scene_whose_predecessor_is_not_done_is_not_rendered(tmp_path, maker):
