@@ -102,7 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--timeout-s", type=float, default=5400)
+    parser.add_argument("--timeout-s", type=float, default=3600)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
         fakes = start_fake_providers(Path(state))

@@ -1,9 +1,9 @@
 """Scenario 8: 100 short ads at once, 2 replicas per stage (CHAOS_FULL=1): all complete, none lost.
 
-Each is a 22 s 720p pharmaceutical ad with every stage and the statement's checks. On 2 cores the stack ends
-about 1.65 of them a minute (the composers' ffmpeg and OCR, then the one-request-at-a-time DynamoDB emulator,
-hold the CPU), so 100 need about an hour; the deadline is the bound past which a job counts as lost, not a
-throughput target: the scenario prints its throughput and backlog curve for that.
+Each is a 22 s 720p pharmaceutical ad with every stage and the statement's checks. On 2 cores the stack ended
+100 of them in 45 minutes (2.2 a minute: the keyless clip maker's and the composers' ffmpeg, then the
+one-request-at-a-time DynamoDB emulator, hold the CPU). The deadline is the bound past which a job counts as
+lost, not a throughput target: the scenario prints its throughput and backlog curve for that.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bench.load_bench import report, run_load
 from tests.harness.fakes import FakeProviders
 from tests.harness.stack import RunningStack
 
-LOST_AFTER_S = 90 * 60
+LOST_AFTER_S = 60 * 60
 
 pytestmark = [pytest.mark.chaos, pytest.mark.chaos_full]
 
