@@ -3,15 +3,23 @@
 Every job still completes, no paid provider call is made twice (a resumed stage polls its
 checkpointed prediction), and each job completes exactly once. Narration has its own scenario
 (test_narration_kill.py): its fake speech is too quick to be caught here.
+
+The kills stay within each stage's retry budget: a stage is killed at most `max_receive_count - 1`
+times. A message whose every allowed receive is killed is moved to the DLQ by SQS, as designed, and
+the job then waits for the operator's replay (`tools/ops/replay.py`) rather than completing on its own;
+a full run once killed one scene four times in a row and proved exactly that, not the survival this
+scenario is about.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 
 import pytest
 
+from shared.topology import stage
 from tests.chaos.conftest import FULL, USER_ID, brief
 from tests.chaos.expectations import MODELS, expected_calls, paid_calls
 from tests.harness.fakes import FakeProviders
@@ -35,8 +43,10 @@ AFTER_FIRST_BEAT_S = 2.5
 
 
 def kill_owners_at_random(stack: RunningStack, job_ids: list[str], *, kills: int, deadline_s: float) -> list[str]:
-    """Kills `kills` stage owners (a different random moment each), returns what was killed."""
+    """Kills `kills` stage owners (a different random moment each), each stage of a job within its retry budget;
+    returns what was killed."""
     killed: list[str] = []
+    per_stage: Counter[tuple[str, str]] = Counter()
     rng = random.Random()
     deadline = time.monotonic() + deadline_s
     while len(killed) < kills and time.monotonic() < deadline and not all_ended(stack, job_ids):
@@ -45,11 +55,12 @@ def kill_owners_at_random(stack: RunningStack, job_ids: list[str], *, kills: int
         busy = [
             (j, s, pid)
             for j, s, pid in running_owners(stack, job_ids, min_running_s=AFTER_FIRST_BEAT_S)
-            if s in TARGETS and pid in ours
+            if s in TARGETS and pid in ours and per_stage[(j, s)] < stage(s).max_receive_count - 1
         ]
         if busy:
             job_id, stage_name, pid = rng.choice(busy)
             if kill(pid):
+                per_stage[(job_id, stage_name)] += 1
                 killed.append(f"{stage_name}:{job_id[:8]}:{pid}")
     return killed
 
