@@ -158,3 +158,8 @@ class AdRequest(BaseModel):
     @property
     def frame_size(self) -> tuple[int, int]:
         return FRAME_SIZES[(self.resolution, self.aspect_ratio)]
+
+    @property
+    def brand_colours(self) -> tuple[str, ...]:
+        """The brand kit's colours, the main one first; none without a kit."""
+        return tuple(self.brand_kit.colours) if self.brand_kit else ()

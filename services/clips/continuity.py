@@ -64,11 +64,10 @@ async def brand_look(ctx: StageContext, frames: Frames) -> Look:
     request = ctx.job.request
     if frames.end is not None:
         return NO_LOOK
-    colours = tuple(request.brand_kit.colours) if request.brand_kit else ()
     photo = None
     if request.product_photos:
         photo = await fetch_ready_asset(ctx.storage, ctx.job.user_id, request.product_photos[0], ctx.workdir, "product")
-    return Look(colours=colours, product_photo=photo)
+    return Look(colours=request.brand_colours, product_photo=photo)
 
 
 def look_parts(look: Look) -> list[str]:

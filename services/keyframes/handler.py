@@ -87,8 +87,7 @@ def build_handler(settings: Settings, maker: KeyframeMaker) -> Handler:
         script = await ctx.read_script()
         request = ctx.job.request
         continuity: Continuity = request.continuity
-        colours = tuple(request.brand_kit.colours) if request.brand_kit else ()
-        plan = plan_keyframes(script, brief=request.brief, continuity=continuity, colours=colours)
+        plan = plan_keyframes(script, brief=request.brief, continuity=continuity, colours=request.brand_colours)
         photos = [
             await fetch_ready_asset(ctx.storage, ctx.job.user_id, asset_id, ctx.workdir, f"product-{n}")
             for n, asset_id in enumerate(request.product_photos)
